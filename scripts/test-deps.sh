@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite and benchmarks use, when missing.
+# Package services are never started: a DHCP/TFTP daemon on the host's real
+# interfaces is exactly what the tests must not create (policy-rc.d = 101).
+set -euo pipefail
+pkgs=(
+  postgresql            # store contract suite: throwaway clusters via initdb + pg_ctl
+  busybox-static        # udhcpc (DHCP client), used inside network namespaces
+  isc-dhcp-client       # dhclient
+  isc-dhcp-relay        # dhcrelay: clients on a second subnet
+  dnsmasq-base          # peer DHCP/TFTP server (bench, proxy-mode test)
+  kea-admin             # perfdhcp (bench)
+  tftp-hpa atftp        # TFTP clients
+  tftpd-hpa             # peer TFTP server (bench)
+  iproute2 tcpdump      # namespaces, veth, bridges
+  qemu-system-x86 ipxe-qemu ovmf ipxe  # real PXE clients
+  cpio xz-utils linux-image-amd64      # test image
+)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "test-deps: missing Debian packages: ${missing[*]} (run as root, or apt-get install them)" >&2
+  exit 1
+fi
+echo "test-deps: installing ${missing[*]}" >&2
+prc=/usr/sbin/policy-rc.d
+created=0
+if [ ! -e "$prc" ]; then printf '#!/bin/sh\nexit 101\n' > "$prc"; chmod +x "$prc"; created=1; fi
+trap '[ $created = 1 ] && rm -f "$prc"' EXIT
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq || true
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# A packaged daemon that did start anyway must not listen on the host.
+for svc in tftpd-hpa isc-dhcp-relay dnsmasq; do
+  service "$svc" stop >/dev/null 2>&1 || true
+done

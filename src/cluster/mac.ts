@@ -1,0 +1,36 @@
+// MAC address parsing: accepts aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF and
+// aabb.ccdd.eeff (Cisco) and normalises to lower-case colon form.
+import { PbxbootError } from '../errors.js';
+
+const colon = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+const dash = /^[0-9a-f]{2}(-[0-9a-f]{2}){5}$/;
+const dotted = /^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/;
+
+/** Normalised MAC, or null when the text is not one of the accepted forms. */
+export function parseMac(text: string): string | null {
+  const s = text.trim().toLowerCase();
+  let hex: string;
+  if (colon.test(s) || dash.test(s)) hex = s.replace(/[:-]/g, '');
+  else if (dotted.test(s)) hex = s.replace(/\./g, '');
+  else return null;
+  return hex.match(/../g)!.join(':');
+}
+
+export function normalizeMac(text: string): string {
+  const mac = parseMac(text);
+  if (mac === null) {
+    throw new PbxbootError(
+      'E_BAD_MAC',
+      `invalid MAC address "${text}": expected aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF or aabb.ccdd.eeff`,
+      { value: text },
+    );
+  }
+  return mac;
+}
+
+/** MAC from 6 raw bytes (e.g. DHCP chaddr). */
+export function macFromBytes(b: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < 6; i++) out += (i ? ':' : '') + (b[i] ?? 0).toString(16).padStart(2, '0');
+  return out;
+}
