@@ -1,0 +1,55 @@
+// The EventSink every adapter writes to: buffers events off the hot path and
+// writes them in batches (one transaction each), then publishes them live.
+import type { BootEventInput, EventSink } from './event.js';
+import type { EventBus } from './bus.js';
+import type { EventsRepo } from '../store/events-repo.js';
+
+export interface EventLogOptions {
+  flushMs?: number; // max delay before a batch is written
+  maxBatch?: number;
+  onError?: (err: unknown, lost: number) => void;
+}
+
+export class EventLog implements EventSink {
+  private buf: BootEventInput[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly flushMs: number;
+  private readonly maxBatch: number;
+
+  constructor(
+    private readonly repo: EventsRepo,
+    private readonly bus: EventBus,
+    private readonly opts: EventLogOptions = {},
+  ) {
+    this.flushMs = opts.flushMs ?? 20;
+    this.maxBatch = opts.maxBatch ?? 2000;
+  }
+
+  emit(ev: BootEventInput): void {
+    this.buf.push(ev.time === undefined ? { ...ev, time: Date.now() } : ev);
+    if (this.buf.length >= this.maxBatch) void this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.flushMs);
+  }
+
+  /** Writes everything buffered so far; resolves when it is on disk. */
+  flush(): Promise<void> {
+    if (this.timer) (clearTimeout(this.timer), (this.timer = null));
+    const batch = this.buf;
+    this.buf = [];
+    this.flushing = this.flushing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        this.bus.publish(await this.repo.append(batch));
+      } catch (e) {
+        // The database is down: keep serving and keep the steps for the next
+        // flush, up to a bound; say how many had to be dropped.
+        const room = Math.max(0, 100_000 - this.buf.length);
+        this.buf = batch.slice(0, room).concat(this.buf);
+        this.opts.onError?.(e, batch.length - Math.min(room, batch.length));
+        if (!this.timer) this.timer = setTimeout(() => void this.flush(), 1000);
+      }
+    });
+    return this.flushing;
+  }
+}

@@ -1,0 +1,114 @@
+// The netboot log on SqlDb: append-only boot_events, indexed by mac/node/time;
+// queries for `pbxboot logs`, and retention pruning.
+import type { BootEvent, BootEventInput, EventLevel, EventQuery } from '../events/event.js';
+import type { Param, SqlDb } from './sql.js';
+
+interface EventRow {
+  id: number;
+  time: number;
+  mac: string | null;
+  node: string | null;
+  stage: string;
+  level: EventLevel;
+  detail: string;
+}
+
+const cols = ['time', 'mac', 'node', 'stage', 'level', 'detail'] as const;
+
+export function completeEvent(e: BootEventInput, now: number): Omit<BootEvent, 'id'> {
+  return {
+    time: e.time ?? now,
+    mac: e.mac ?? null,
+    node: e.node ?? null,
+    stage: e.stage,
+    level: e.level ?? 'info',
+    detail: e.detail ?? {},
+  };
+}
+
+export class EventsRepo {
+  constructor(private readonly db: SqlDb) {}
+
+  /** Appends events (in the caller's transaction when given) and returns them with ids. */
+  async append(input: readonly BootEventInput[], db: SqlDb = this.db): Promise<BootEvent[]> {
+    if (input.length === 0) return [];
+    const now = Date.now();
+    const evs = input.map((e) => completeEvent(e, now));
+    const rowOf = (e: Omit<BootEvent, 'id'>): Param[] => [e.time, e.mac, e.node, e.stage, e.level, JSON.stringify(e.detail)];
+    return db.tx(async (tx) => {
+      const out: BootEvent[] = [];
+      if (tx.dialect === 'sqlite') {
+        // One cached statement per row inside one transaction: fast on SQLite.
+        const sql = `INSERT INTO boot_events (${cols.join(',')}) VALUES (?,?,?,?,?,?) RETURNING id`;
+        for (const e of evs) out.push({ id: Number((await tx.get<{ id: number }>(sql, rowOf(e)))!.id), ...e });
+        return out;
+      }
+      // PostgreSQL: multi-row VALUES with RETURNING, in chunks under the bind limit.
+      const per = 5000;
+      for (let i = 0; i < evs.length; i += per) {
+        const chunk = evs.slice(i, i + per);
+        const params: Param[] = [];
+        for (const e of chunk) params.push(...rowOf(e));
+        const values = chunk.map(() => '(?,?,?,?,?,?)').join(',');
+        const ids = await tx.all<{ id: number }>(
+          `INSERT INTO boot_events (${cols.join(',')}) VALUES ${values} RETURNING id`,
+          params,
+        );
+        chunk.forEach((e, j) => out.push({ id: Number(ids[j]!.id), ...e }));
+      }
+      return out;
+    });
+  }
+
+  async query(q: EventQuery = {}): Promise<BootEvent[]> {
+    const where: string[] = [];
+    const params: Param[] = [];
+    if (q.node) (where.push('node = ?'), params.push(q.node));
+    if (q.mac) (where.push('mac = ?'), params.push(q.mac));
+    if (q.since !== undefined) (where.push('time >= ?'), params.push(q.since));
+    if (q.level) (where.push('level = ?'), params.push(q.level));
+    if (q.afterId !== undefined) (where.push('id > ?'), params.push(q.afterId));
+    if (q.stage) {
+      if (q.stage.endsWith('*') || q.stage.endsWith('.')) {
+        where.push('stage LIKE ?');
+        params.push(q.stage.replace(/\*$/, '') + '%');
+      } else (where.push('stage = ?'), params.push(q.stage));
+    }
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const limit = Math.min(Math.max(q.limit ?? 1000, 1), 100000);
+    // Newest `limit` rows, returned oldest first (log order); with afterId, the next ones.
+    const sql =
+      q.afterId !== undefined
+        ? `SELECT * FROM boot_events ${w} ORDER BY id ASC LIMIT ${limit}`
+        : `SELECT * FROM (SELECT * FROM boot_events ${w} ORDER BY id DESC LIMIT ${limit}) t ORDER BY id ASC`;
+    const rows = await this.db.all<EventRow>(sql, params);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      time: Number(r.time),
+      mac: r.mac,
+      node: r.node,
+      stage: r.stage,
+      level: r.level,
+      detail: safeJson(r.detail),
+    }));
+  }
+
+  /** Deletes events older than `before` (epoch ms); returns how many. */
+  async prune(before: number): Promise<number> {
+    return (await this.db.run('DELETE FROM boot_events WHERE time < ?', [before])).changes;
+  }
+
+  async count(): Promise<number> {
+    const r = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM boot_events');
+    return Number(r?.n ?? 0);
+  }
+}
+
+function safeJson(s: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(s) as unknown;
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : { value: v };
+  } catch {
+    return { raw: s };
+  }
+}
