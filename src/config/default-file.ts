@@ -1,0 +1,74 @@
+// The commented pbxboot.yaml that `pbxboot init` writes: every key with its default.
+export const defaultConfigYaml = `# pbxboot configuration. Every key can also be set as PBXBOOT_<KEY_PATH>
+# (e.g. PBXBOOT_HTTP_PORT=9000) or as a flag (--http-port 9000); flags win.
+
+# Where pbxboot keeps its SQLite databases, API token and boot assets.
+dataDir: ./data
+# pbxboot's own state (nodes, leases, netboot log). Empty = SQLite in dataDir;
+# or postgres://user:pass@host/db
+stateDb: ""
+# The shared PBX database every Asterisk node and the SIP proxy read.
+# Empty = SQLite in dataDir (one box, labs); PostgreSQL in production.
+pbxDb: ""
+
+# The boot network interface. DHCP and TFTP stay off until this is set.
+interface: ""
+# The address nodes use to reach pbxboot (default: the interface's address).
+serverAddress: ""
+
+# Unknown MACs that PXE-boot: manual = record as "discovered" and boot nothing
+# until "pbxboot nodes accept"; auto = enrol and boot them.
+enroll: manual
+
+# One codec list for every endpoint of every node: pbxboot never lets a node
+# transcode. Order is preference.
+codecs: [ulaw, alaw]
+
+dhcp:
+  # proxy: answer PXE clients only, another server hands out addresses (safe default)
+  # server: hand out addresses from pools below; off: another server points at us
+  mode: proxy
+  leaseSeconds: 3600
+  pools: []
+  #  - subnet: 10.20.0.0/24     # the boot LAN, or a relay's subnet (matched by giaddr)
+  #    start: 10.20.0.100
+  #    end: 10.20.0.250
+  #    router: 10.20.0.1
+  #    dns: [10.20.0.1]
+
+tftp:
+  root: ""          # default: <dataDir>/tftp
+  port: 69
+  maxTransfers: 64  # concurrent transfers; more requests wait in a queue
+
+http:
+  host: 127.0.0.1   # the API and boot routes; use 0.0.0.0 to serve nodes
+  port: 8080
+
+images:
+  dir: ""           # default: <dataDir>/images
+
+ari:
+  port: 8088        # Asterisk's HTTP port on each node
+  graceSeconds: 60  # a node whose ARI is unreachable this long is marked failed
+
+events:
+  retentionDays: 30 # netboot log retention
+
+# Tenants name their PBX database; pointing a node at another tenant is
+# "pbxboot nodes reassign NODE --tenant T".
+tenants:
+  default: {}
+  # acme:
+  #   pbxDb: postgres://pbx:secret@db.acme/pbx
+
+# Boot profiles: any image a node can be pointed at (nodes reassign --profile).
+profiles: {}
+  # rescue:
+  #   kernel: rescue/vmlinuz
+  #   initrd: [rescue/initrd.img]
+  #   cmdline: "console=ttyS0"
+  #   bundle: false
+
+logLevel: info
+`;

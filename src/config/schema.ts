@@ -1,0 +1,77 @@
+// The typed configuration (DESIGN §6 "Config"): one zod schema is the single
+// source of keys, defaults and validation; unknown keys are errors.
+import { z } from 'zod';
+
+const port = z.number().int().min(1).max(65535);
+const ipv4 = z.ipv4();
+
+const pool = z.strictObject({
+  /** subnet in CIDR form; a relayed request picks the pool whose subnet holds giaddr */
+  subnet: z.cidrv4(),
+  start: ipv4,
+  end: ipv4,
+  router: ipv4.optional(),
+  dns: z.array(ipv4).default([]),
+  leaseSeconds: z.number().int().min(60).optional(),
+});
+
+const tenant = z.strictObject({
+  /** the tenant's PBX DB (postgres://… or sqlite:PATH); defaults to the top-level pbxDb */
+  pbxDb: z.string().optional(),
+  codecs: z.array(z.string()).min(1).optional(),
+});
+
+const profile = z.strictObject({
+  kernel: z.string(),
+  initrd: z.array(z.string()).default([]),
+  cmdline: z.string().default(''),
+  /** whether the node agent fetches the Asterisk bundle */
+  bundle: z.boolean().default(true),
+});
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().default('./data'),
+  /** pbxboot's own state: empty = SQLite in dataDir; or postgres://… */
+  stateDb: z.string().default(''),
+  /** the shared PBX database: empty = SQLite in dataDir (single box); postgres://… in production */
+  pbxDb: z.string().default(''),
+  /** the boot network interface; netboot (DHCP/TFTP) stays off until set */
+  interface: z.string().default(''),
+  /** the address nodes reach pbxboot at (defaults to the interface's address) */
+  serverAddress: z.union([ipv4, z.literal('')]).default(''),
+  enroll: z.enum(['manual', 'auto']).default('manual'),
+  codecs: z.array(z.string().regex(/^[a-z0-9_]+$/)).min(1).default(['ulaw', 'alaw']),
+  dhcp: z
+    .strictObject({
+      mode: z.enum(['proxy', 'server', 'off']).default('proxy'),
+      pools: z.array(pool).default([]),
+      leaseSeconds: z.number().int().min(60).default(3600),
+    })
+    .prefault({}),
+  tftp: z
+    .strictObject({
+      root: z.string().default(''),
+      port: port.default(69),
+      maxTransfers: z.number().int().min(1).default(64),
+    })
+    .prefault({}),
+  http: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: port.default(8080),
+    })
+    .prefault({}),
+  images: z.strictObject({ dir: z.string().default('') }).prefault({}),
+  ari: z
+    .strictObject({
+      port: port.default(8088),
+      graceSeconds: z.number().int().min(1).default(60),
+    })
+    .prefault({}),
+  events: z.strictObject({ retentionDays: z.number().int().min(1).default(30) }).prefault({}),
+  tenants: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), tenant).default({ default: {} }),
+  profiles: z.record(z.string(), profile).default({}),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
