@@ -30,7 +30,7 @@ export interface NodeFilter {
   tenant?: string;
 }
 
-export type NodePatch = Partial<Pick<Node, 'ip' | 'tenant' | 'weight' | 'profile' | 'allowNetboot' | 'bootOnce' | 'lastBootAt' | 'cordoned'>>;
+export type NodePatch = Partial<Pick<Node, 'name' | 'ip' | 'tenant' | 'weight' | 'profile' | 'allowNetboot' | 'bootOnce' | 'lastBootAt' | 'cordoned'>>;
 
 export class NodesRepo {
   constructor(
@@ -165,6 +165,12 @@ export class NodesRepo {
     const cols: Record<string, string | number | null> = {};
     if (extra.state !== undefined) cols.state = extra.state;
     if (extra.reason !== undefined) cols.reason = extra.reason;
+    if (patch.name !== undefined) {
+      checkNodeName(patch.name);
+      const other = await tx.get('SELECT id FROM nodes WHERE name = ? AND id <> ?', [patch.name, id]);
+      if (other) throw new PbxbootError('E_CONFLICT', `a node named "${patch.name}" already exists`, { value: patch.name });
+      cols.name = patch.name;
+    }
     if (patch.ip !== undefined) cols.ip = patch.ip;
     if (patch.tenant !== undefined) cols.tenant = patch.tenant;
     if (patch.weight !== undefined) cols.weight = patch.weight;

@@ -1,0 +1,85 @@
+// The composition root (STYLE rule 3): wires config, stores, the event log,
+// the HTTP API and (when configured) the netboot servers. Nothing else builds these.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/schema.js';
+import { EventBus } from './events/bus.js';
+import { EventLog } from './events/event-log.js';
+import { buildApi } from './http/api.js';
+import type { ApiContext } from './http/context.js';
+import { startHttpServer } from './http/server.js';
+import { loadTokens } from './http/tokens.js';
+import { openStateStore, type StateStore } from './store/state-store.js';
+
+export interface App {
+  url: string;
+  ctx: ApiContext;
+  store: StateStore;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function startApp(config: Config, opts: { log?: Logger } = {}): Promise<App> {
+  const log = opts.log ?? pino({ level: config.logLevel }, pino.destination(2));
+  const dataDir = resolve(config.dataDir);
+  const bus = new EventBus();
+  const store = await openStateStore({ url: config.stateDb, dataDir, bus });
+  const closers: (() => Promise<void>)[] = [() => store.close()];
+  try {
+    const sink = new EventLog(store.events, bus, {
+      onError: (err, lost) => log.error({ err, lost }, 'netboot log write failed; keeping events for retry'),
+    });
+    closers.unshift(() => sink.flush());
+    const netboot: Record<string, unknown> = {
+      dhcp: config.interface ? config.dhcp.mode : 'off (no interface configured)',
+      tftp: 'off',
+    };
+    const ctx: ApiContext = {
+      config,
+      store,
+      bus,
+      sink,
+      version: packageVersion(),
+      startedAt: Date.now(),
+      netboot: () => netboot,
+    };
+    const tokens = loadTokens(dataDir);
+    const router = buildApi(ctx, tokens.authenticate, (err) => log.error({ err }, 'request failed'));
+    const http = await startHttpServer(router, config.http.host, config.http.port, (err) => log.error({ err }, 'http adapter error'));
+    closers.unshift(() => http.close());
+
+    // Retention: prune the netboot log hourly (and once at start).
+    const prune = () =>
+      store.events
+        .prune(Date.now() - config.events.retentionDays * 86_400_000)
+        .then((n) => n && log.info({ pruned: n }, 'netboot log pruned'))
+        .catch((err: unknown) => log.warn({ err }, 'prune failed'));
+    void prune();
+    const pruneTimer = setInterval(() => void prune(), 3_600_000);
+    pruneTimer.unref();
+    closers.unshift(async () => clearInterval(pruneTimer));
+
+    return {
+      url: http.url,
+      ctx,
+      store,
+      log,
+      async close() {
+        for (const c of closers) await c().catch((err: unknown) => log.error({ err }, 'error during shutdown'));
+      },
+    };
+  } catch (e) {
+    for (const c of closers) await c().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,37 @@
+// pbxboot db migrate: applies pending migrations to the state and PBX databases.
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { migrate } from '../../store/migrate.js';
+import { openDb } from '../../store/state-store.js';
+import { addConfigFlags, configFlags, type Cli } from '../context.js';
+
+export function registerDb(program: Command, cli: Cli): void {
+  const db = program.command('db').description('database maintenance');
+  addConfigFlags(
+    db
+      .command('migrate')
+      .description('apply pending migrations to the state DB and the PBX DB (also done by serve at start)')
+      .option('--json', 'machine-readable output')
+      .addHelpText('after', '\nExample:\n  pbxboot db migrate --state-db postgres://pbx@db/pbxboot'),
+  ).action(async (opts: Record<string, unknown>, c: Command) => {
+    const config = cli.config(c, configFlags(opts));
+    const dataDir = resolve(config.dataDir);
+    const result: Record<string, { db: string; applied: number[] }> = {};
+    for (const [set, url, file] of [
+      ['state', config.stateDb, 'state.db'],
+      ['pbx', config.pbxDb, 'pbx.db'],
+    ] as const) {
+      const d = await openDb(url, dataDir, file);
+      try {
+        result[set] = { db: d.describe, applied: await migrate(d, set) };
+      } finally {
+        await d.close();
+      }
+    }
+    const out = cli.out(opts.json === true);
+    if (out.json) return out.printJson(result);
+    for (const [set, r] of Object.entries(result)) {
+      out.print(`${set} db ${r.db}: ${r.applied.length ? `applied ${r.applied.join(', ')}` : 'up to date'}`);
+    }
+  });
+}

@@ -1,0 +1,38 @@
+// pbxboot serve: runs the server until SIGINT/SIGTERM, then shuts down cleanly.
+import type { Command } from 'commander';
+import { writeFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startApp } from '../../app.js';
+import { serverFile } from '../client.js';
+import { addConfigFlags, configFlags, type Cli } from '../context.js';
+
+export function registerServe(program: Command, cli: Cli): void {
+  const cmd = program
+    .command('serve')
+    .description('run the pbxboot server (HTTP API; DHCP/TFTP when an interface is configured)')
+    .addHelpText('after', '\nExamples:\n  pbxboot serve\n  pbxboot serve --http-port 9000 --state-db postgres://pbx@db/pbxboot\n  PBXBOOT_INTERFACE=eth1 PBXBOOT_DHCP_MODE=proxy pbxboot serve');
+  addConfigFlags(cmd).action(async (opts: Record<string, unknown>, c: Command) => {
+    const config = cli.config(c, configFlags(opts));
+    const app = await startApp(config);
+    const dataDir = resolve(config.dataDir);
+    const sf = join(dataDir, serverFile);
+    writeFileSync(sf, JSON.stringify({ url: app.url, pid: process.pid }) + '\n');
+    const lines = [
+      `pbxboot ${app.ctx.version} serving ${app.url}`,
+      `  state db: ${app.store.db.describe}`,
+      `  API token: ${join(dataDir, 'api-token')}`,
+    ];
+    if (!config.interface) lines.push('  netboot: off — set `interface` (pbxboot.yaml, PBXBOOT_INTERFACE or --interface) to serve DHCP/TFTP');
+    process.stderr.write(lines.join('\n') + '\n');
+    await new Promise<void>((done) => {
+      const stop = (sig: string) => {
+        process.stderr.write(`pbxboot: ${sig}, shutting down\n`);
+        done();
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    await app.close();
+    rmSync(sf, { force: true });
+  });
+}
