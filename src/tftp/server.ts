@@ -1,0 +1,275 @@
+// TFTP server adapter: owns the UDP sockets and timers, one ephemeral socket (TID, RFC 1350 §4) per transfer;
+// every decision is made by the pure session, negotiation, path and admission modules.
+import dgram from 'node:dgram';
+import { performance } from 'node:perf_hooks';
+import type { EventSink } from '../events/event.js';
+import { ClientRateLimiter, TransferSlots, type RateLimit } from './admission.js';
+import { FileSource, bufferSource, readAll, type ClosableSource, type VirtualFiles } from './file-source.js';
+import { negotiate } from './negotiate.js';
+import { toNetascii } from './netascii.js';
+import { ErrorCode, decodePacket, encodePacket, type TftpOptions, type TftpPacket } from './packet.js';
+import { confinePath, defaultPathLimits } from './paths.js';
+import { TransferSession, type SessionAction } from './session.js';
+
+export interface TftpServerOptions {
+  host: string;
+  port: number;
+  root: string;
+  virtualFiles?: VirtualFiles;
+  /** Concurrent transfers (config `tftp.maxTransfers`); more requests wait in a queue. */
+  maxTransfers: number;
+  /** New requests per client IP; absent = unlimited. */
+  perClientRate?: RateLimit;
+  sink: EventSink;
+  /** MTU-derived block cap: 1468 for a 1500-byte MTU (RFC 2348 §"Blocksize Option"). */
+  maxBlksize?: number;
+  maxWindowsize?: number;
+  /** Retransmissions before a transfer is abandoned. */
+  retries?: number;
+  /** Base retransmission timeout when the client does not negotiate one (RFC 2349). */
+  timeoutMs?: number;
+  maxQueued?: number;
+  queueWaitMs?: number;
+  maxPathLength?: number;
+}
+
+export interface TftpServer {
+  readonly address: { address: string; port: number };
+  stats(): { running: number; waiting: number };
+  close(): Promise<void>;
+}
+
+interface Request {
+  id: number;
+  key: string;
+  ip: string;
+  port: number;
+  file: string;
+  mode: 'octet' | 'netascii';
+  options: TftpOptions;
+  abort?: () => void;
+}
+
+const now = (): number => performance.now();
+
+export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServer> {
+  const sink = opts.sink;
+  const files = new FileSource({ root: opts.root, ...(opts.virtualFiles ? { virtualFiles: opts.virtualFiles } : {}) });
+  const limiter = opts.perClientRate ? new ClientRateLimiter(opts.perClientRate) : null;
+  const slots = new TransferSlots<Request>({
+    maxActive: Math.max(1, opts.maxTransfers),
+    maxQueued: opts.maxQueued ?? 4096,
+    maxWaitMs: opts.queueWaitMs ?? 30_000,
+  });
+  const limits = {
+    maxBlksize: opts.maxBlksize ?? 1468,
+    maxWindowsize: opts.maxWindowsize ?? 64,
+    defaultTimeoutMs: opts.timeoutMs ?? 1000,
+  };
+  const retries = opts.retries ?? 5;
+  const pending = new Map<string, Request>(); // queued or running, by client ip:port (dedupes RRQ retransmissions)
+  let nextId = 1;
+  let closed = false;
+
+  const main = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+  const emit = (stage: string, req: Pick<Request, 'ip' | 'port'> & Partial<Request>, detail: Record<string, unknown>, level: 'debug' | 'info' | 'warn' | 'error' = 'info') =>
+    sink.emit({ stage, mac: null, level, detail: { ip: req.ip, port: req.port, ...(req.file !== undefined ? { file: req.file } : {}), ...(req.id !== undefined ? { transfer: req.id } : {}), ...detail } });
+  const sendError = (sock: dgram.Socket, ip: string, port: number, code: number, message: string) => {
+    if (!closed) sock.send(encodePacket({ op: 'ERROR', code, message }), port, ip, () => {});
+  };
+
+  const release = (req: Request) => {
+    pending.delete(req.key);
+    const { run, expired } = slots.release(now());
+    for (const r of expired) pending.delete(r.key);
+    for (const r of run) void runTransfer(r);
+  };
+
+  async function runTransfer(req: Request): Promise<void> {
+    if (closed) return release(req);
+    const opened = await files.open(req.file, req.ip).catch(() => ({ kind: 'missing' }) as const);
+    if (opened.kind === 'missing') {
+      sendError(main, req.ip, req.port, ErrorCode.FILE_NOT_FOUND, 'file not found');
+      emit('tftp.error', req, { code: ErrorCode.FILE_NOT_FOUND, reason: 'not-found' }, 'warn');
+      return release(req);
+    }
+    if (opened.kind === 'denied') {
+      sendError(main, req.ip, req.port, ErrorCode.ACCESS_VIOLATION, 'access violation');
+      emit('tftp.denied', req, { path: req.file, reason: opened.reason }, 'warn');
+      return release(req);
+    }
+    let source: ClosableSource = opened.source;
+    if (req.mode === 'netascii') {
+      const converted = bufferSource(toNetascii(readAll(source)));
+      source.close();
+      source = converted;
+    }
+    const neg = negotiate(req.options, source.size, limits);
+    const session = new TransferSession({ source, ...neg, retries });
+    const sock = dgram.createSocket('udp4');
+    let timer: NodeJS.Timeout | null = null;
+    let timerDue = 0;
+    let deadline = 0;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      if (timer) clearTimeout(timer);
+      source.close();
+      try {
+        sock.close();
+      } catch {
+        /* already closed */
+      }
+      release(req);
+    };
+    req.abort = end;
+    const fire = () => {
+      timer = null;
+      const t = now();
+      if (t < deadline - 0.5) return arm(deadline);
+      run(session.onTimer(t));
+    };
+    const arm = (due: number) => {
+      deadline = due;
+      if (timer && timerDue <= due) return; // the pending timer fires first and re-arms lazily
+      if (timer) clearTimeout(timer);
+      timerDue = due;
+      timer = setTimeout(fire, Math.max(0, due - now()));
+    };
+    const run = (actions: SessionAction[]) => {
+      for (const a of actions) {
+        if (ended) return;
+        switch (a.type) {
+          case 'send':
+            sock.send(encodePacket(a.packet), req.port, req.ip);
+            break;
+          case 'timer':
+            arm(now() + a.ms);
+            break;
+          case 'done':
+            emit('tftp.complete', req, {
+              bytes: a.bytes,
+              ms: Math.round(a.durationMs),
+              blksize: a.blksize,
+              windowsize: a.windowsize,
+              retransmissions: a.retransmissions,
+            });
+            end();
+            break;
+          case 'fail': {
+            // UEFI firmware declines our OACK with error 8 after a tsize probe, then asks again: not a fault.
+            const probe = a.reason === 'client-error' && a.afterOack && a.clientError?.code === ErrorCode.OPTION_REFUSED;
+            emit('tftp.error', req, { reason: a.reason, ...(a.clientError ? { clientError: a.clientError } : {}), probe, retransmissions: a.retransmissions }, probe ? 'info' : 'warn');
+            end();
+            break;
+          }
+        }
+      }
+    };
+    sock.on('message', (msg, rinfo) => {
+      if (ended) return;
+      if (rinfo.port !== req.port || rinfo.address !== req.ip) {
+        // RFC 1350 §4: a packet from a foreign TID gets error 5 and the transfer carries on.
+        sendError(sock, rinfo.address, rinfo.port, ErrorCode.UNKNOWN_TID, 'unknown transfer ID');
+        return;
+      }
+      let p: TftpPacket;
+      try {
+        p = decodePacket(msg);
+      } catch {
+        return; // a mangled datagram is treated as lost; the timer recovers
+      }
+      run(session.onPacket(p, now()));
+    });
+    sock.on('error', (err) => {
+      if (ended) return;
+      emit('tftp.error', req, { reason: 'socket', message: err.message }, 'error');
+      end();
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        sock.once('error', reject);
+        sock.bind({ address: opts.host === '0.0.0.0' ? undefined : opts.host, port: 0 }, () => {
+          sock.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      emit('tftp.error', req, { reason: 'socket', message: (err as Error).message }, 'error');
+      return end();
+    }
+    if (closed) return end();
+    if (neg.oack) emit('tftp.oack', req, { options: Object.fromEntries(neg.oack) }, 'debug');
+    run(session.start(now()));
+  }
+
+  function onRequest(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    let p: TftpPacket;
+    try {
+      p = decodePacket(msg);
+    } catch {
+      return; // not TFTP, or broken: no reply, nothing to log per packet
+    }
+    if (p.op !== 'RRQ' && p.op !== 'WRQ') return; // strays for the well-known port are dropped
+    const ip = rinfo.address;
+    const port = rinfo.port;
+    const key = `${ip}:${port}`;
+    if (pending.has(key)) return; // the client retransmitted its request; that transfer answers it
+    if (limiter) {
+      const d = limiter.check(ip, now());
+      if (!d.allowed) {
+        if (d.firstDenial) emit('tftp.error', { ip, port }, { reason: 'rate-limited', file: p.filename }, 'warn');
+        return;
+      }
+    }
+    if (p.op === 'WRQ') {
+      sendError(main, ip, port, ErrorCode.ACCESS_VIOLATION, 'read-only server');
+      emit('tftp.denied', { ip, port }, { path: p.filename, reason: 'write' }, 'warn');
+      return;
+    }
+    const mode = p.mode.toLowerCase();
+    const req: Request = { id: nextId++, key, ip, port, file: p.filename, mode: 'octet', options: p.options };
+    emit('tftp.rrq', req, { mode: p.mode, options: Object.fromEntries(p.options) });
+    if (mode !== 'octet' && mode !== 'netascii') {
+      sendError(main, ip, port, ErrorCode.ILLEGAL_OPERATION, 'unsupported mode');
+      emit('tftp.error', req, { reason: 'mode', mode: p.mode }, 'warn');
+      return;
+    }
+    req.mode = mode;
+    const confined = confinePath(p.filename, { maxLength: opts.maxPathLength ?? defaultPathLimits.maxLength });
+    if (!confined.ok) {
+      sendError(main, ip, port, ErrorCode.ACCESS_VIOLATION, 'access violation');
+      emit('tftp.denied', req, { path: p.filename, reason: confined.reason }, 'warn');
+      return;
+    }
+    req.file = confined.path;
+    pending.set(key, req);
+    const admit = slots.request(req, now());
+    for (const r of admit.expired) pending.delete(r.key);
+    if (admit.kind === 'run') void runTransfer(req);
+    else if (admit.kind === 'dropped') pending.delete(key);
+  }
+
+  main.on('message', onRequest);
+  main.on('error', (err) => sink.emit({ stage: 'tftp.error', mac: null, level: 'error', detail: { reason: 'socket', message: err.message } }));
+  await new Promise<void>((resolve, reject) => {
+    main.once('error', reject);
+    main.bind({ address: opts.host, port: opts.port }, () => {
+      main.off('error', reject);
+      resolve();
+    });
+  });
+  const a = main.address();
+  return {
+    address: { address: a.address, port: a.port },
+    stats: () => ({ running: slots.running, waiting: slots.waiting }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const r of [...pending.values()]) r.abort?.();
+      pending.clear();
+      await new Promise<void>((resolve) => main.close(() => resolve()));
+    },
+  };
+}
