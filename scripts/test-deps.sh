@@ -15,6 +15,7 @@ pkgs=(
   iproute2 tcpdump      # namespaces, veth, bridges
   qemu-system-x86 ipxe-qemu ovmf ipxe  # real PXE clients
   cpio xz-utils linux-image-amd64      # test image
+  radvd                 # e2e: router advertisement (lifetime 0) that ends iPXE's IPv6 wait
 )
 missing=()
 for p in "${pkgs[@]}"; do
@@ -34,6 +35,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq || true
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # A packaged daemon that did start anyway must not listen on the host.
-for svc in tftpd-hpa isc-dhcp-relay dnsmasq; do
+for svc in tftpd-hpa isc-dhcp-relay dnsmasq radvd; do
   service "$svc" stop >/dev/null 2>&1 || true
 done
