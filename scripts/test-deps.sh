@@ -21,20 +21,28 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" != 0 ]; then
-  echo "test-deps: missing Debian packages: ${missing[*]} (run as root, or apt-get install them)" >&2
-  exit 1
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "test-deps: missing Debian packages: ${missing[*]} (run as root, or apt-get install them)" >&2
+    exit 1
+  fi
+  echo "test-deps: installing ${missing[*]}" >&2
+  prc=/usr/sbin/policy-rc.d
+  created=0
+  if [ ! -e "$prc" ]; then printf '#!/bin/sh\nexit 101\n' > "$prc"; chmod +x "$prc"; created=1; fi
+  trap '[ $created = 1 ] && rm -f "$prc"' EXIT
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || true
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # A packaged daemon that did start anyway must not listen on the host.
+  for svc in tftpd-hpa isc-dhcp-relay dnsmasq radvd; do
+    service "$svc" stop >/dev/null 2>&1 || true
+  done
 fi
-echo "test-deps: installing ${missing[*]}" >&2
-prc=/usr/sbin/policy-rc.d
-created=0
-if [ ! -e "$prc" ]; then printf '#!/bin/sh\nexit 101\n' > "$prc"; chmod +x "$prc"; created=1; fi
-trap '[ $created = 1 ] && rm -f "$prc"' EXIT
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq || true
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# A packaged daemon that did start anyway must not listen on the host.
-for svc in tftpd-hpa isc-dhcp-relay dnsmasq radvd; do
-  service "$svc" stop >/dev/null 2>&1 || true
-done
+
+# The npm dependencies, on a fresh clone (npm ci builds better-sqlite3: allowScripts).
+cd "$(dirname "$0")/.."
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "test-deps: npm ci" >&2
+  npm ci --no-audit --no-fund
+fi

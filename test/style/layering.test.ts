@@ -9,7 +9,7 @@ const src = fileURLToPath(new URL('../../src', import.meta.url));
 const forbidden = /^(node:)?(dgram|net|http|https|fs|fs\/promises|child_process)$|^(pg|better-sqlite3|ari-client|execa|ws)$/;
 
 // Pure modules by name: codecs, policies and other decision code.
-const pureFile = /(^|\/)(codec|codecs|facts|policy|options|bootfile|session|paths|balance[^/]*|mac|event|bus|errors|schema|keys|router|query|agent-state|backoff|redact|messages|conf-parser|validate[^/]*|agents-csv)\.ts$|\/codec\/|\/policy\//;
+const pureFile = /(^|\/)(codec|codecs|facts|policy|options|bootfile|session|paths|balance[^/]*|mac|event|bus|errors|schema|keys|router|query|agent-state|backoff|redact|messages|conf-parser|validate[^/]*|agents-csv)\.ts$|^cluster\/nodes\.ts$|\/codec\/|\/policy\//;
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
