@@ -1,0 +1,98 @@
+// Builds the reply message for a decision and where to send it (RFC 2131 §4.1, §4.3; PXE 2.1 §2.5; RFC 3046 §2.2). Pure.
+import { BROADCAST_FLAG, getOption, type DhcpMessage, type DhcpOption } from './codec.js';
+import type { ClientFacts } from './facts.js';
+import { MsgType, Opt, encodeSubOptions, optIp, optIps, optRaw, optText, optU32, optU8 } from './options.js';
+import type { Decision } from './policy.js';
+import { intToIp, type Pool } from './pool.js';
+
+export interface ReplyContext {
+  serverId: string;
+  /** server mode: the client's pool (mask, router, dns, lease time) */
+  pool: Pool | null;
+  /** where the request came from (4011 replies go back there) */
+  from: { address: string; port: number };
+  /** the socket port the request arrived on */
+  port: number;
+}
+
+export interface Destination {
+  address: string;
+  port: number;
+}
+
+const ZERO = '0.0.0.0';
+// PXE 2.1 §2.4 sub-option 6 (discovery control) bit 3: use the boot file in this offer, no boot-server discovery.
+const PXE_USE_BOOTFILE = encodeSubOptions([{ code: 6, data: Buffer.from([8]) }], true);
+
+export function buildReply(req: DhcpMessage, f: ClientFacts, d: Extract<Decision, { kind: 'offer' | 'ack' | 'nak' }>, ctx: ReplyContext): DhcpMessage {
+  const options: DhcpOption[] = [];
+  const type = d.kind === 'offer' ? MsgType.OFFER : d.kind === 'ack' ? MsgType.ACK : MsgType.NAK;
+  options.push(optU8(Opt.messageType, type), optIp(Opt.serverId, ctx.serverId));
+  let siaddr = ZERO;
+  let file = '';
+  let flags = req.flags;
+  if (d.kind === 'nak') {
+    options.push(optText(Opt.message, d.reason.slice(0, 250)));
+    if (req.giaddr !== ZERO) flags |= BROADCAST_FLAG; // §4.3.2: relay must broadcast a NAK
+  } else {
+    const p = ctx.pool;
+    if (p && d.yiaddr !== null) {
+      const t = p.leaseSeconds;
+      options.push(optU32(Opt.leaseTime, t), optU32(Opt.renewalTime, Math.floor(t / 2)), optU32(Opt.rebindingTime, Math.floor((t * 7) / 8)));
+    }
+    if (p && (d.yiaddr !== null || ('inform' in d && d.inform))) {
+      options.push(optIp(Opt.subnetMask, intToIp(p.mask)));
+      if (p.router) options.push(optIp(Opt.router, p.router));
+      if (p.dns.length) options.push(optIps(Opt.dns, p.dns));
+    }
+    const b = d.boot;
+    if (b) {
+      file = b.kind === 'tftp' ? b.file : b.url;
+      if (b.kind === 'tftp') siaddr = ctx.serverId;
+      // A PXE ROM only takes boot data from a reply that says PXEClient; UEFI HTTP boot wants HTTPClient back.
+      if (f.httpClient) options.push(optText(Opt.vendorClass, 'HTTPClient'));
+      else if (f.pxeClient) {
+        options.push(optText(Opt.vendorClass, 'PXEClient'));
+        if (!f.ipxe) options.push(optRaw(Opt.vendorSpecific, PXE_USE_BOOTFILE));
+      }
+      const prl = f.options.paramRequestList ?? [];
+      if (b.kind === 'tftp' && prl.includes(Opt.tftpServer)) options.push(optText(Opt.tftpServer, ctx.serverId));
+      if (prl.includes(Opt.bootfileName) || file.length > 127) options.push(optText(Opt.bootfileName, file));
+      const uuid = getOption(req, Opt.clientUuid);
+      if (uuid && f.pxeClient) options.push(optRaw(Opt.clientUuid, uuid)); // PXE 2.1: echo the client's UUID
+      if (file.length > 127) file = '';
+    }
+  }
+  const agent = getOption(req, Opt.relayAgent);
+  if (agent) options.push(optRaw(Opt.relayAgent, agent)); // RFC 3046 §2.2: echo, last
+  return {
+    op: 2,
+    htype: req.htype,
+    hlen: req.hlen,
+    hops: 0,
+    xid: req.xid,
+    secs: 0,
+    flags,
+    ciaddr: d.kind === 'ack' && req.ciaddr !== ZERO ? req.ciaddr : ZERO,
+    yiaddr: d.kind === 'nak' ? ZERO : d.yiaddr ?? ZERO,
+    siaddr,
+    giaddr: req.giaddr,
+    chaddr: req.chaddr,
+    sname: '',
+    file,
+    options,
+    trailer: Buffer.alloc(0),
+  };
+}
+
+/**
+ * RFC 2131 §4.1: relayed → the relay's port 67; NAK → broadcast; ciaddr set → unicast to it; else broadcast.
+ * Unicast to an unconfigured client (broadcast bit clear) would need an ARP entry Node cannot add, so it is
+ * broadcast too; every client accepts that.
+ */
+export function replyDestination(req: DhcpMessage, kind: 'offer' | 'ack' | 'nak', ctx: ReplyContext): Destination {
+  if (req.giaddr !== ZERO) return { address: req.giaddr, port: 67 };
+  if (ctx.port !== 67) return { address: ctx.from.address, port: ctx.from.port };
+  if (kind !== 'nak' && req.ciaddr !== ZERO) return { address: req.ciaddr, port: 68 };
+  return { address: '255.255.255.255', port: 68 };
+}

@@ -1,0 +1,220 @@
+// DHCP adapter: UDP 67 (+4011 in proxy mode) → decode → facts → directory → policy → reply; every step is a boot event.
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import type { BootRule } from '../boot/bootfile.js';
+import type { EventLevel, EventSink } from '../events/event.js';
+import { decodeDhcp, DhcpDecodeError, encodeDhcp, type DhcpMessage } from './codec.js';
+import { clientFacts, isBootClient, type ClientFacts } from './facts.js';
+import { LeaseTable } from './lease-table.js';
+import { LeaseWriter } from './lease-writer.js';
+import { MemoryLeaseStore, type LeaseStore } from './leases.js';
+import { decide, screen, type BootDirectory, type BootNode, type Decision, type DhcpMode } from './policy.js';
+import { parsePool, poolFor, type Pool, type PoolConfig } from './pool.js';
+import { buildReply, replyDestination, type ReplyContext } from './reply.js';
+
+export interface DhcpServerOptions {
+  mode: DhcpMode;
+  /** the boot interface's IPv4 address: server identifier, TFTP next-server, HTTP host, source of replies */
+  address: string;
+  httpPort: number;
+  /** server mode: one pool per subnet; relayed requests use the pool holding giaddr */
+  pools?: readonly PoolConfig[];
+  /** default lease time for pools that do not set one (config `dhcp.leaseSeconds`) */
+  leaseSeconds?: number;
+  reservations?: readonly { mac: string; ip: string }[];
+  bootTable?: readonly BootRule[];
+  directory: BootDirectory;
+  /** server mode: where leases live (SqlLeaseStore on the state DB) */
+  leases?: LeaseStore;
+  sink: EventSink;
+  /** tests only: other ports than 67 / 4011 */
+  ports?: { server?: number; pxe?: number };
+  now?: () => number;
+}
+
+export interface DhcpStats {
+  received: number;
+  dropped: number;
+  offers: number;
+  acks: number;
+  naks: number;
+  ignored: number;
+  errors: number;
+  /** receive → send of OFFERs, ms */
+  offerLatency: { count: number; max: number; sum: number };
+}
+
+export interface DhcpServerHandle {
+  close(): Promise<void>;
+  /** Replace per-node reservations (after nodes change). */
+  setReservations(list: readonly { mac: string; ip: string }[]): void;
+  stats(): DhcpStats;
+  /** live bound leases ip → mac */
+  bound(): Map<string, string>;
+}
+
+function bindSocket(address: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket({ type: 'udp4', reuseAddr: true });
+    s.once('error', reject);
+    s.bind({ address, port, exclusive: false }, () => {
+      s.off('error', reject);
+      s.setBroadcast(true);
+      resolve(s);
+    });
+  });
+}
+
+const factsDetail = (f: ClientFacts): Record<string, unknown> => ({
+  xid: f.xid,
+  arch: f.arch,
+  firmware: f.firmware,
+  vendorClass: f.vendorClass,
+  ipxe: f.ipxe,
+  ...(f.uuid ? { uuid: f.uuid } : {}),
+  ...(f.relay ? { relay: f.relay.giaddr, agentInfo: f.relay.agentInfo !== null } : {}),
+});
+
+/** Starts the DHCP side; with mode `off` it opens nothing (another DHCP server points clients at us). */
+export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerHandle> {
+  const now = o.now ?? Date.now;
+  const stats: DhcpStats = { received: 0, dropped: 0, offers: 0, acks: 0, naks: 0, ignored: 0, errors: 0, offerLatency: { count: 0, max: 0, sum: 0 } };
+  const pools: Pool[] = o.mode === 'server' ? (o.pools ?? []).map((p) => parsePool(p, o.leaseSeconds)) : [];
+  const table = new LeaseTable(pools, { now, exclude: [o.address] });
+  table.setReservations(o.reservations ?? []);
+  const store = o.leases ?? new MemoryLeaseStore();
+  if (o.mode === 'server') table.load(await store.all());
+  const writer = new LeaseWriter(store);
+  const server = { address: o.address, httpPort: o.httpPort };
+  const sockets: Socket[] = [];
+  const emit = (level: EventLevel, stage: string, f: ClientFacts | null, detail: Record<string, unknown>, node?: BootNode | null): void =>
+    o.sink.emit({ stage, level, mac: f?.mac ?? null, node: node?.id ?? null, detail: f ? { ...factsDetail(f), ...detail } : detail });
+
+  if (o.mode === 'off') {
+    return { close: async () => {}, setReservations: () => {}, stats: () => stats, bound: () => new Map() };
+  }
+  const port = o.ports?.server ?? 67;
+  const rx = await bindSocket('0.0.0.0', port);
+  // Bound to the interface address, sends to 255.255.255.255 leave by that interface (FIELD-NOTES "Sockets").
+  const tx = await bindSocket(o.address, port);
+  sockets.push(rx, tx);
+  let pxe: Socket | null = null;
+  if (o.mode === 'proxy') {
+    pxe = await bindSocket('0.0.0.0', o.ports?.pxe ?? 4011);
+    sockets.push(pxe);
+  }
+
+  function send(sock: Socket, msg: DhcpMessage, dest: { address: string; port: number }, f: ClientFacts): void {
+    const buf = encodeDhcp(msg);
+    sock.send(buf, dest.port, dest.address, (err) => {
+      if (err) {
+        stats.errors++;
+        emit('error', 'dhcp.error', f, { error: err.message, to: `${dest.address}:${dest.port}` });
+      }
+    });
+  }
+
+  async function handle(buf: Buffer, rinfo: RemoteInfo, inPort: number, replySock: Socket): Promise<void> {
+    const t0 = performance.now();
+    stats.received++;
+    let msg: DhcpMessage;
+    try {
+      msg = decodeDhcp(buf);
+    } catch (err) {
+      stats.dropped++;
+      const reason = err instanceof DhcpDecodeError ? err.reason : 'error';
+      emit('debug', 'dhcp.drop', null, { reason, from: `${rinfo.address}:${rinfo.port}`, bytes: buf.length, error: (err as Error).message });
+      return;
+    }
+    if (msg.op !== 1) {
+      stats.dropped++;
+      emit('debug', 'dhcp.drop', null, { reason: 'not a BOOTREQUEST', from: `${rinfo.address}:${rinfo.port}` });
+      return;
+    }
+    const f = clientFacts(msg);
+    emit('debug', `dhcp.${f.type?.toLowerCase() ?? 'unknown'}`, f, { port: inPort, from: `${rinfo.address}:${rinfo.port}` });
+    const base = { mode: o.mode, facts: f, port: inPort, serverId: o.address };
+    const pool = o.mode === 'server' ? poolFor(pools, f.relay?.giaddr ?? o.address) : null;
+    const early = screen(base);
+    if (early) return finish(early, null);
+    let node = await o.directory.lookup(f.mac);
+    if (node === null && isBootClient(f)) node = await o.directory.discovered(f.mac, f);
+    const address = pool ? table.view(pool, f.mac, f.requestedIp) : null;
+    return finish(decide({ ...base, server, table: o.bootTable, node, address }), node);
+
+    async function finish(d: Decision, node: BootNode | null): Promise<void> {
+      const ctx: ReplyContext = { serverId: o.address, pool, from: { address: rinfo.address, port: rinfo.port }, port: inPort };
+      switch (d.kind) {
+        case 'ignore':
+          stats.ignored++;
+          if (d.forgetOffer && pool) table.forgetOffer(pool, f.mac);
+          emit(d.level, 'dhcp.ignore', f, { reason: d.reason }, node);
+          return;
+        case 'record': {
+          const lease = d.op === 'decline' ? table.decline(d.ip) : table.release(f.mac, d.ip);
+          if (lease) await writer.put(lease).catch((err: Error) => emit('error', 'dhcp.error', f, { error: `lease store: ${err.message}` }, node));
+          emit(d.op === 'decline' ? 'warn' : 'info', `dhcp.${d.op}d`, f, { ip: d.ip }, node);
+          return;
+        }
+        case 'offer':
+          if (d.yiaddr) table.offer(f.mac, d.yiaddr);
+          break;
+        case 'ack':
+          if (d.yiaddr && pool) {
+            const lease = table.bind(f.mac, d.yiaddr, pool.leaseSeconds, { clientId: f.clientId, hostname: f.hostname });
+            try {
+              await writer.put(lease); // an ACK is only sent for a lease that survives a restart
+            } catch (err) {
+              stats.errors++;
+              emit('error', 'dhcp.error', f, { error: `lease store: ${(err as Error).message}`, ip: d.yiaddr }, node);
+              return;
+            }
+          }
+          break;
+        case 'nak':
+          break;
+      }
+      const reply = buildReply(msg, f, d, ctx);
+      const dest = replyDestination(msg, d.kind, ctx);
+      send(inPort === port ? tx : replySock, reply, dest, f);
+      const ms = performance.now() - t0;
+      if (d.kind === 'offer') {
+        stats.offers++;
+        stats.offerLatency.count++;
+        stats.offerLatency.sum += ms;
+        stats.offerLatency.max = Math.max(stats.offerLatency.max, ms);
+      } else if (d.kind === 'ack') stats.acks++;
+      else stats.naks++;
+      const detail: Record<string, unknown> = { to: `${dest.address}:${dest.port}`, ms: Math.round(ms * 1000) / 1000 };
+      if (d.kind === 'nak') detail.reason = d.reason;
+      else {
+        if (d.yiaddr) detail.ip = d.yiaddr;
+        if (d.boot) detail.bootfile = d.boot.kind === 'tftp' ? d.boot.file : d.boot.url;
+        if (o.mode === 'proxy') detail.proxy = true;
+      }
+      emit(d.kind === 'nak' ? 'warn' : 'info', `dhcp.${d.kind}`, f, detail, node);
+    }
+  }
+
+  const listen = (s: Socket, inPort: number): void => {
+    s.on('message', (buf, rinfo) => {
+      handle(buf, rinfo, inPort, s).catch((err: Error) => {
+        stats.errors++;
+        o.sink.emit({ stage: 'dhcp.error', level: 'error', detail: { error: err.message } });
+      });
+    });
+    s.on('error', (err) => o.sink.emit({ stage: 'dhcp.error', level: 'error', detail: { error: err.message } }));
+  };
+  listen(rx, port);
+  listen(tx, port);
+  if (pxe) listen(pxe, o.ports?.pxe ?? 4011);
+
+  return {
+    async close() {
+      await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
+      await writer.drain();
+    },
+    setReservations: (list) => table.setReservations(list),
+    stats: () => ({ ...stats, offerLatency: { ...stats.offerLatency } }),
+    bound: () => table.bound(),
+  };
+}
