@@ -116,11 +116,14 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
       ended = true;
       if (timer) clearTimeout(timer);
       source.close();
-      try {
-        sock.close();
-      } catch {
-        /* already closed */
-      }
+      // dgram sends resolve the address asynchronously: closing now would swallow a final ERROR.
+      setTimeout(() => {
+        try {
+          sock.close();
+        } catch {
+          /* already closed */
+        }
+      }, 20).unref();
       release(req);
     };
     req.abort = end;
