@@ -1,7 +1,9 @@
 // The composition root (STYLE rule 3): wires config, stores, the event log,
 // the HTTP API and (when configured) the netboot servers. Nothing else builds these.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileIpxe } from './boot/ipxe-script.js';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { EventBus } from './events/bus.js';
@@ -19,6 +21,9 @@ export interface App {
   log: Logger;
   close(): Promise<void>;
 }
+
+/** The templates shipped with the package (src/ and dist/ are both one level below it). */
+export const templatesDir = fileURLToPath(new URL('../templates/', import.meta.url));
 
 export function packageVersion(): string {
   try {
@@ -54,7 +59,15 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       netboot: () => netboot,
     };
     const tokens = loadTokens(dataDir);
-    const router = buildApi(ctx, tokens.authenticate, (err) => log.error({ err }, 'request failed'));
+    const ipxe = compileIpxe({
+      node: readFileSync(join(templatesDir, 'ipxe', 'node.ipxe.hbs'), 'utf8'),
+      unknown: readFileSync(join(templatesDir, 'ipxe', 'unknown.ipxe.hbs'), 'utf8'),
+    });
+    const imagesDir = resolve(config.images.dir || join(dataDir, 'images'));
+    const router = buildApi(ctx, tokens.authenticate, {
+      onError: (err) => log.error({ err }, 'request failed'),
+      boot: { ipxe, imagesDir },
+    });
     const http = await startHttpServer(router, config.http.host, config.http.port, (err) => log.error({ err }, 'http adapter error'));
     closers.unshift(() => http.close());
 

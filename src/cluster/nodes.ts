@@ -54,7 +54,7 @@ const allowed: Record<NodeState, readonly NodeState[]> = {
   discovered: ['enrolled', 'removed'],
   enrolled: ['booting', 'removed', 'failed'],
   booting: ['booting', 'configured', 'ready', 'failed', 'removed', 'drained'],
-  configured: ['booting', 'ready', 'failed', 'removed'],
+  configured: ['booting', 'ready', 'drained', 'failed', 'removed'],
   ready: ['booting', 'active', 'draining', 'drained', 'failed', 'removed'],
   active: ['booting', 'draining', 'failed', 'removed'],
   draining: ['booting', 'drained', 'active', 'failed', 'removed'],

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { PbxbootError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
+import { BootTokensRepo } from './boot-tokens-repo.js';
 import { EventsRepo } from './events-repo.js';
 import { migrate } from './migrate.js';
 import { NodesRepo } from './nodes-repo.js';
@@ -14,6 +15,7 @@ export interface StateStore {
   db: SqlDb;
   nodes: NodesRepo;
   events: EventsRepo;
+  tokens: BootTokensRepo;
   close(): Promise<void>;
 }
 
@@ -47,5 +49,5 @@ export async function openStateStore(
 export function stateStoreOn(db: SqlDb, bus?: EventBus): StateStore {
   const events = new EventsRepo(db);
   const nodes = new NodesRepo(db, events, bus ? (evs) => bus.publish(evs) : undefined);
-  return { db, nodes, events, close: () => db.close() };
+  return { db, nodes, events, tokens: new BootTokensRepo(db), close: () => db.close() };
 }
