@@ -14,6 +14,8 @@
 #   pbxboot.onfail=retry|reboot what to do when the server refuses the token
 # Values with spaces use kernel quoting: pbxboot.start="asterisk -g".
 # An image sets its own defaults in /etc/pbxboot/agent.conf (sh: START_CMD=..., RELOAD_CMD=...).
+# Environment (tests): PBXBOOT_CMDLINE_FILE (default /proc/cmdline), PBXBOOT_STATE
+# (default /run/pbxboot), PBXBOOT_RESOLV (default /etc/resolv.conf).
 #
 # Protocol (the server side lives in pbxboot's HTTP routes):
 #   POST $url/v1/boot/$node/events?token=T   body {"stage":S,"detail":{k:"v",...}}
@@ -56,19 +58,23 @@ udhcpc_event() {
         for r in $router; do bb route add default gw "$r" dev "$interface"; break; done
       fi
       if [ -n "${dns:-}" ]; then
-        : >/etc/resolv.conf.pbx
-        for d in $dns; do echo "nameserver $d" >>/etc/resolv.conf.pbx; done
-        mv -f /etc/resolv.conf.pbx /etc/resolv.conf 2>/dev/null || true
+        rc=${PBXBOOT_RESOLV:-/etc/resolv.conf}
+        : >"$rc.pbx"
+        for d in $dns; do echo "nameserver $d" >>"$rc.pbx"; done
+        mv -f "$rc.pbx" "$rc" 2>/dev/null || true
       fi
       ;;
   esac
   return 0
 }
-if [ "${1:-}" = udhcpc-event ]; then shift; udhcpc_event "$@"; exit 0; fi
+# udhcpc runs its -s script as `script EVENT` with $interface set in the environment.
+if [ -n "${interface:-}" ]; then
+  case "${1:-}" in deconfig | bound | renew | leasefail | nak) udhcpc_event "$1"; exit 0 ;; esac
+fi
 
 # ---- configuration ----------------------------------------------------------
 URL="" NODE="" TOKEN="" DIR=/etc/asterisk INTERVAL=30 IFACE="" ONFAIL=retry
-START_CMD="" RELOAD_CMD="" STATE=/run/pbxboot HTTP_TIMEOUT=30
+START_CMD="" RELOAD_CMD="" STATE=${PBXBOOT_STATE:-/run/pbxboot} HTTP_TIMEOUT=30
 # shellcheck disable=SC1091
 [ -r /etc/pbxboot/agent.conf ] && . /etc/pbxboot/agent.conf
 
