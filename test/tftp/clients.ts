@@ -114,6 +114,10 @@ export async function rawGet(host: string, port: number, file: string, options: 
         inWindow = 0;
       }
       if (last) return 'stop';
+    } else if (p.op === 'DATA') {
+      // Out of order or a duplicate: acknowledge the last block received in order (RFC 7440 §4), so a lost ACK is repaired.
+      reply({ op: 'ACK', block: (expect - 1) & 0xffff });
+      inWindow = 0;
     }
     return 'continue';
   }, 10_000);
