@@ -37,7 +37,7 @@ dhcp:
   #    dns: [10.20.0.1]
 
 tftp:
-  root: ""          # default: <dataDir>/tftp
+  root: ""          # default: <images.dir>/ipxe (scripts/fetch-ipxe.sh puts iPXE there)
   port: 69
   maxTransfers: 64  # concurrent transfers; more requests wait in a queue
 
@@ -46,7 +46,7 @@ http:
   port: 8080
 
 images:
-  dir: ""           # default: <dataDir>/images
+  dir: ""           # default: ./images (kernels, initrds, iPXE binaries; served at /boot/files/)
 
 ari:
   port: 8088        # Asterisk's HTTP port on each node
