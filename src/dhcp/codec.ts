@@ -206,8 +206,14 @@ function writeArea(b: Buffer, at: number, opts: DhcpOption[]): number {
   return o;
 }
 
-/** Encodes a message; options placed in file/sname are written there (the caller sets option 52 to match). */
-export function encodeDhcp(msg: DhcpMessage): Buffer {
+/** BOOTP minimum (RFC 1542 §2.1): some PXE ROMs drop shorter replies, so replies are zero-padded to it. */
+export const BOOTP_MIN = 300;
+
+/**
+ * Encodes a message; options placed in file/sname are written there (the caller sets option 52 to match).
+ * `minLength` pads the trailer with zeros (replies use BOOTP_MIN).
+ */
+export function encodeDhcp(msg: DhcpMessage, minLength = 0): Buffer {
   const main = msg.options.filter((o) => (o.area ?? 'options') === 'options');
   const inFile = msg.options.filter((o) => o.area === 'file');
   const inSname = msg.options.filter((o) => o.area === 'sname');
@@ -216,7 +222,7 @@ export function encodeDhcp(msg: DhcpMessage): Buffer {
       throw new PbxbootError('E_INTERNAL', `DHCP encode: options overloaded into ${name} exceed ${size} bytes`, { value: list.map((o) => o.code) });
     }
   }
-  const len = MIN_LEN + areaBytes(main) + 1 + msg.trailer.length;
+  const len = Math.max(MIN_LEN + areaBytes(main) + 1 + msg.trailer.length, minLength);
   const b = Buffer.alloc(len);
   b[0] = msg.op;
   b[1] = msg.htype;

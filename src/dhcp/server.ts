@@ -2,7 +2,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { BootRule } from '../boot/bootfile.js';
 import type { EventLevel, EventSink } from '../events/event.js';
-import { decodeDhcp, DhcpDecodeError, encodeDhcp, type DhcpMessage } from './codec.js';
+import { BOOTP_MIN, decodeDhcp, DhcpDecodeError, encodeDhcp, type DhcpMessage } from './codec.js';
 import { clientFacts, isBootClient, type ClientFacts } from './facts.js';
 import { LeaseTable } from './lease-table.js';
 import { LeaseWriter } from './lease-writer.js';
@@ -104,7 +104,7 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
   }
 
   function send(sock: Socket, msg: DhcpMessage, dest: { address: string; port: number }, f: ClientFacts): void {
-    const buf = encodeDhcp(msg);
+    const buf = encodeDhcp(msg, BOOTP_MIN);
     sock.send(buf, dest.port, dest.address, (err) => {
       if (err) {
         stats.errors++;
