@@ -1,0 +1,135 @@
+// One real netboot, VM start → agent `ready`, against a swappable boot server,
+// split into stages. Shared by test/e2e and bench/boot.bench.ts; the peer set-up
+// here is dnsmasq (DHCP+TFTP) + the stub HTTP server; pbxboot plugs in through
+// the same StartServer signature once its servers are in app.ts.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BootLan, startDnsmasq, startRadvd, enableIpv6Forwarding } from './boot-lan.js';
+import { startBootStub } from './boot-stub.js';
+import { randomMac, startVm, type Firmware } from './qemu.js';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const testImageDir = join(repoRoot, 'images/test/out');
+export const ipxeDir = join(repoRoot, 'images/ipxe');
+
+export interface BootServer {
+  /** epoch ms of the first phone-home event with this stage */
+  waitForStage(stage: string, ms: number): Promise<{ t: number; detail: Record<string, unknown> }>;
+  /** HTTP requests the server answered, with completion time (epoch ms) */
+  requests(): { t: number; path: string; status: number }[];
+  stop(): Promise<void>;
+}
+
+export interface ServerSpec {
+  node: string;
+  token: string;
+  imageDir: string; // vmlinuz + initrd.img
+  cmdline: string; // extra kernel command line
+}
+
+export type StartServer = (lan: BootLan, spec: ServerSpec) => Promise<BootServer>;
+
+const STUB_PORT = 8080; // inside the namespace only
+
+/** The peer: dnsmasq hands out addresses and iPXE, the stub serves HTTP. */
+export const startDnsmasqPeer: StartServer = async (lan, spec) => {
+  const dnsmasq = startDnsmasq(lan, { tftpRoot: ipxeDir, scriptUrl: `http://${lan.serverIp}:${STUB_PORT}/boot.ipxe` });
+  const stub = await startBootStub(lan.ns.name, {
+    host: lan.serverIp,
+    port: STUB_PORT,
+    filesDir: spec.imageDir,
+    node: spec.node,
+    token: spec.token,
+    cmdline: spec.cmdline,
+    files: [{ name: 'pjsip.conf', content: `; node ${spec.node}\n[global]\ntype=global\n` }],
+    interval: 30,
+  });
+  return {
+    waitForStage: (stage, ms) => stub.waitForStage(stage, ms),
+    requests: () => stub.requests,
+    async stop() {
+      await stub.stop();
+      dnsmasq.kill('SIGTERM');
+      await dnsmasq;
+    },
+  };
+};
+
+export interface BootTimeline {
+  firmware: Firmware;
+  ra: boolean;
+  /** VM start → iPXE script requested (firmware, DHCP, TFTP of iPXE on UEFI, iPXE's own DHCP and IPv6 wait) */
+  toScriptMs: number;
+  /** script → kernel and initrd downloaded */
+  imagesMs: number;
+  /** initrd downloaded → init running (kernel boot) */
+  kernelMs: number;
+  /** init → agent `ready` (driver load, udhcpc, bundle, events) */
+  agentMs: number;
+  totalMs: number;
+}
+
+export interface BootRunOptions {
+  lan: BootLan;
+  firmware: Firmware;
+  startServer: StartServer;
+  /** send router advertisements (lifetime 0, no prefix) on the boot link */
+  ra: boolean;
+  serialLog: string;
+  timeoutMs: number;
+  onLine?: (line: string, ms: number) => void;
+}
+
+export async function bootToReady(o: BootRunOptions): Promise<BootTimeline> {
+  const node = `vm-${o.firmware}`;
+  const server = await o.startServer(o.lan, {
+    node,
+    token: `tok-${Math.random().toString(36).slice(2)}`,
+    imageDir: testImageDir,
+    // quiet: the kernel's serial output is slow under TCG and not needed.
+    cmdline: 'console=ttyS0 quiet',
+  });
+  const radvd = o.ra ? startRadvd(o.lan) : undefined;
+  if (radvd) await enableIpv6Forwarding(o.lan);
+  const vm = await startVm({
+    nsName: o.lan.ns.name,
+    bridge: o.lan.bridge,
+    firmware: o.firmware,
+    mac: randomMac(),
+    serialLog: o.serialLog,
+    timeoutMs: o.timeoutMs,
+    ...(o.onLine ? { onLine: o.onLine } : {}),
+  });
+  try {
+    const failed = server.waitForStage('failed', o.timeoutMs).then((e) => {
+      throw new Error(`agent reported failed: ${JSON.stringify(e.detail)}`);
+    });
+    const exited = vm.exited.then((c) => {
+      throw new Error(`QEMU exited (${c}) before ready; console: ${o.serialLog}`);
+    });
+    failed.catch(() => undefined); // only the race below should observe these
+    exited.catch(() => undefined);
+    const ready = await Promise.race([server.waitForStage('ready', o.timeoutMs), failed, exited]);
+    const init = await vm.waitForLine(/pbxboot-test-image: init/, 5_000);
+    const reqs = server.requests();
+    const script = reqs.find((r) => r.path.startsWith('/boot.ipxe'));
+    const initrd = reqs.find((r) => r.path.startsWith('/files/initrd'));
+    if (!script || !initrd) throw new Error('boot server saw no script/initrd request');
+    const t0 = vm.startedAt;
+    const tInit = t0 + init.ms;
+    return {
+      firmware: o.firmware,
+      ra: o.ra,
+      toScriptMs: script.t - t0,
+      imagesMs: initrd.t - script.t,
+      kernelMs: tInit - initrd.t,
+      agentMs: ready.t - tInit,
+      totalMs: ready.t - t0,
+    };
+  } finally {
+    await vm.stop();
+    radvd?.kill('SIGTERM');
+    await radvd;
+    await server.stop();
+  }
+}
