@@ -3,19 +3,23 @@ import type { ApiContext } from './context.js';
 import { Router, type TokenKind } from './router.js';
 import { registerBootRoutes, type BootRoutesOptions } from './routes/boot.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerMetricsRoute } from './routes/metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { registerNodeRoutes } from './routes/nodes.js';
 import { registerSystemRoutes } from './routes/system.js';
 
 export interface ApiOptions {
   boot?: BootRoutesOptions;
   onError?: (e: unknown) => void;
+  metrics?: Metrics;
 }
 
 export function buildApi(ctx: ApiContext, authenticate: (token: string) => TokenKind | null, opts: ApiOptions = {}): Router {
-  const router = new Router(authenticate, opts.onError);
+  const router = new Router(authenticate, opts.onError, opts.metrics?.observeHttp);
   registerSystemRoutes(router, ctx);
   registerNodeRoutes(router, ctx);
   registerEventRoutes(router, ctx);
   if (opts.boot) registerBootRoutes(router, ctx, opts.boot);
+  if (opts.metrics) registerMetricsRoute(router, opts.metrics);
   return router;
 }

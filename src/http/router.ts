@@ -64,6 +64,8 @@ export class Router {
   constructor(
     private readonly authenticate: (token: string) => TokenKind | null,
     private readonly onError: (e: unknown, req: HttpRequest) => void = () => undefined,
+    /** sees every answered request with its route pattern (metrics) */
+    private readonly onResponse: (method: string, route: string, status: number) => void = () => undefined,
   ) {}
 
   on(method: string, pattern: string, access: Access, handler: Handler): this {
@@ -87,8 +89,13 @@ export class Router {
   }
 
   async request(input: Omit<HttpRequest, 'params'> & { params?: Record<string, string> }): Promise<HttpResponse> {
-    const req: HttpRequest = { ...input, params: {} };
-    const m = this.match(req.method, req.path);
+    const m = this.match(input.method, input.path);
+    const res = await this.dispatch({ ...input, params: {} }, m);
+    this.onResponse(input.method, typeof m === 'object' && m ? '/' + m.route.parts.join('/') : '(unmatched)', res.status);
+    return res;
+  }
+
+  private async dispatch(req: HttpRequest, m: ReturnType<Router['match']>): Promise<HttpResponse> {
     if (m === null) return json(404, { error: { code: 'E_NOT_FOUND', message: `no route ${req.method} ${req.path}` } });
     if (m === 'method') return json(405, { error: { code: 'E_USAGE', message: `method ${req.method} not allowed on ${req.path}` } });
     req.params = m.params;
