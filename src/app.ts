@@ -4,14 +4,17 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileIpxe } from './boot/ipxe-script.js';
+import { startNetboot, type Netboot } from './boot/netboot.js';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { EventBus } from './events/bus.js';
 import { EventLog } from './events/event-log.js';
+import { enrichingSink } from './events/enrich.js';
 import { buildApi } from './http/api.js';
 import type { ApiContext } from './http/context.js';
 import { startHttpServer } from './http/server.js';
 import { loadTokens } from './http/tokens.js';
+import { createMetrics } from './metrics/metrics.js';
 import { openStateStore, type StateStore } from './store/state-store.js';
 
 export interface App {
@@ -41,14 +44,12 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const store = await openStateStore({ url: config.stateDb, dataDir, bus });
   const closers: (() => Promise<void>)[] = [() => store.close()];
   try {
-    const sink = new EventLog(store.events, bus, {
+    const eventLog = new EventLog(store.events, bus, {
       onError: (err, lost) => log.error({ err, lost }, 'netboot log write failed; keeping events for retry'),
     });
-    closers.unshift(() => sink.flush());
-    const netboot: Record<string, unknown> = {
-      dhcp: config.interface ? config.dhcp.mode : 'off (no interface configured)',
-      tftp: 'off',
-    };
+    closers.unshift(() => eventLog.flush());
+    const sink = enrichingSink(eventLog);
+    let netboot: Netboot | null = null;
     const ctx: ApiContext = {
       config,
       store,
@@ -56,20 +57,27 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       sink,
       version: packageVersion(),
       startedAt: Date.now(),
-      netboot: () => netboot,
+      netboot: () => netboot?.status() ?? { dhcp: 'off (no interface configured)', tftp: 'off' },
     };
     const tokens = loadTokens(dataDir);
     const ipxe = compileIpxe({
       node: readFileSync(join(templatesDir, 'ipxe', 'node.ipxe.hbs'), 'utf8'),
       unknown: readFileSync(join(templatesDir, 'ipxe', 'unknown.ipxe.hbs'), 'utf8'),
     });
-    const imagesDir = resolve(config.images.dir || join(dataDir, 'images'));
+    const imagesDir = resolve(config.images.dir || 'images');
+    const metrics = createMetrics(bus, store);
+    closers.push(async () => metrics.close());
     const router = buildApi(ctx, tokens.authenticate, {
       onError: (err) => log.error({ err }, 'request failed'),
+      metrics,
       boot: { ipxe, imagesDir },
     });
     const http = await startHttpServer(router, config.http.host, config.http.port, (err) => log.error({ err }, 'http adapter error'));
     closers.unshift(() => http.close());
+    if (config.interface) {
+      netboot = await startNetboot(config, store, sink, imagesDir);
+      closers.unshift(() => netboot!.close());
+    }
 
     // Retention: prune the netboot log hourly (and once at start).
     const prune = () =>
