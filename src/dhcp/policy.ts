@@ -37,8 +37,8 @@ export type Decision =
 export interface PolicyInput {
   mode: DhcpMode;
   facts: ClientFacts;
-  /** 67, or 4011 for the PXE boot-server exchange (PXE 2.1 §2.2.4) */
-  port: number;
+  /** 'dhcp' = port 67; 'pxe' = port 4011, the PXE boot-server exchange (PXE 2.1 §2.2.4) */
+  via: 'dhcp' | 'pxe';
   serverId: string;
   server: BootServer;
   table?: readonly BootRule[];
@@ -52,7 +52,7 @@ const ignore = (reason: string, level: EventLevel = 'debug', forgetOffer = false
   forgetOffer ? { kind: 'ignore', reason, level, forgetOffer } : { kind: 'ignore', reason, level };
 
 /** Checks that need no lookup: lets the server skip the directory for packets that are not ours. */
-export function screen(i: Pick<PolicyInput, 'mode' | 'facts' | 'port' | 'serverId'>): Decision | null {
+export function screen(i: Pick<PolicyInput, 'mode' | 'facts' | 'via' | 'serverId'>): Decision | null {
   const f = i.facts;
   if (i.mode === 'off') return ignore('dhcp mode is off');
   if (f.typeNumber === null) return ignore('BOOTP request without option 53: not served');
@@ -60,10 +60,10 @@ export function screen(i: Pick<PolicyInput, 'mode' | 'facts' | 'port' | 'serverI
   if (f.type === 'OFFER' || f.type === 'ACK' || f.type === 'NAK') return ignore(`${f.type} is a server message`);
   if (i.mode === 'proxy') {
     if (!isBootClient(f)) return ignore('not a PXE/HTTP/iPXE client (proxy mode)');
-    if (i.port === 67 && f.type !== 'DISCOVER' && !(f.type === 'REQUEST' && f.serverId === i.serverId)) {
+    if (i.via === 'dhcp' && f.type !== 'DISCOVER' && !(f.type === 'REQUEST' && f.serverId === i.serverId)) {
       return ignore(`proxy mode: ${f.type} on port 67 is for the address server`);
     }
-    if (i.port !== 67 && f.type !== 'REQUEST' && f.type !== 'INFORM') return ignore(`proxy mode: ${f.type} on port ${i.port}`);
+    if (i.via === 'pxe' && f.type !== 'REQUEST' && f.type !== 'INFORM') return ignore(`proxy mode: ${f.type} on the boot-server port`);
     return null;
   }
   if (f.type === 'REQUEST' && f.serverId !== null && f.serverId !== i.serverId) {

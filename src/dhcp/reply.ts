@@ -13,6 +13,10 @@ export interface ReplyContext {
   from: { address: string; port: number };
   /** the socket port the request arrived on */
   port: number;
+  /** 67, 68 and the relay's 67 unless a test moves them */
+  serverPort?: number;
+  clientPort?: number;
+  relayPort?: number;
 }
 
 export interface Destination {
@@ -91,8 +95,9 @@ export function buildReply(req: DhcpMessage, f: ClientFacts, d: Extract<Decision
  * broadcast too; every client accepts that.
  */
 export function replyDestination(req: DhcpMessage, kind: 'offer' | 'ack' | 'nak', ctx: ReplyContext): Destination {
-  if (req.giaddr !== ZERO) return { address: req.giaddr, port: 67 };
-  if (ctx.port !== 67) return { address: ctx.from.address, port: ctx.from.port };
-  if (kind !== 'nak' && req.ciaddr !== ZERO) return { address: req.ciaddr, port: 68 };
-  return { address: '255.255.255.255', port: 68 };
+  const client = ctx.clientPort ?? 68;
+  if (req.giaddr !== ZERO) return { address: req.giaddr, port: ctx.relayPort ?? 67 };
+  if (ctx.port !== (ctx.serverPort ?? 67)) return { address: ctx.from.address, port: ctx.from.port };
+  if (kind !== 'nak' && req.ciaddr !== ZERO) return { address: req.ciaddr, port: client };
+  return { address: '255.255.255.255', port: client };
 }

@@ -26,8 +26,9 @@ export interface DhcpServerOptions {
   /** server mode: where leases live (SqlLeaseStore on the state DB) */
   leases?: LeaseStore;
   sink: EventSink;
-  /** tests only: other ports than 67 / 4011 */
-  ports?: { server?: number; pxe?: number };
+  /** tests only: other ports than 67 / 4011 / 68, and a listen address other than 0.0.0.0 (e.g. loopback) */
+  ports?: { server?: number; pxe?: number; client?: number; relay?: number };
+  listenAddress?: string;
   now?: () => number;
 }
 
@@ -93,13 +94,13 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
     return { close: async () => {}, setReservations: () => {}, stats: () => stats, bound: () => new Map() };
   }
   const port = o.ports?.server ?? 67;
-  const rx = await bindSocket('0.0.0.0', port);
+  const rx = await bindSocket(o.listenAddress ?? '0.0.0.0', port);
   // Bound to the interface address, sends to 255.255.255.255 leave by that interface (FIELD-NOTES "Sockets").
   const tx = await bindSocket(o.address, port);
   sockets.push(rx, tx);
   let pxe: Socket | null = null;
   if (o.mode === 'proxy') {
-    pxe = await bindSocket('0.0.0.0', o.ports?.pxe ?? 4011);
+    pxe = await bindSocket(o.listenAddress ?? '0.0.0.0', o.ports?.pxe ?? 4011);
     sockets.push(pxe);
   }
 
@@ -132,7 +133,7 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
     }
     const f = clientFacts(msg);
     emit('debug', `dhcp.${f.type?.toLowerCase() ?? 'unknown'}`, f, { port: inPort, from: `${rinfo.address}:${rinfo.port}` });
-    const base = { mode: o.mode, facts: f, port: inPort, serverId: o.address };
+    const base = { mode: o.mode, facts: f, via: inPort === port ? ('dhcp' as const) : ('pxe' as const), serverId: o.address };
     const pool = o.mode === 'server' ? poolFor(pools, f.relay?.giaddr ?? o.address) : null;
     const early = screen(base);
     if (early) return finish(early, null);
@@ -142,7 +143,7 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
     return finish(decide({ ...base, server, table: o.bootTable, node, address }), node);
 
     async function finish(d: Decision, node: BootNode | null): Promise<void> {
-      const ctx: ReplyContext = { serverId: o.address, pool, from: { address: rinfo.address, port: rinfo.port }, port: inPort };
+      const ctx: ReplyContext = { serverId: o.address, pool, from: { address: rinfo.address, port: rinfo.port }, port: inPort, serverPort: port, clientPort: o.ports?.client ?? 68, relayPort: o.ports?.relay ?? 67 };
       switch (d.kind) {
         case 'ignore':
           stats.ignored++;
