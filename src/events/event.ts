@@ -36,6 +36,8 @@ export const nullSink: EventSink = { emit() {} };
 
 export interface EventQuery {
   node?: string;
+  /** with `node`: also the events of these MACs (DHCP steps come before the node is known) */
+  nodeMacs?: string[];
   mac?: string;
   since?: number; // epoch ms, inclusive
   stage?: string; // exact, or prefix when it ends with '.' or '*'

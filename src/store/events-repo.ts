@@ -63,7 +63,10 @@ export class EventsRepo {
   async query(q: EventQuery = {}): Promise<BootEvent[]> {
     const where: string[] = [];
     const params: Param[] = [];
-    if (q.node) (where.push('node = ?'), params.push(q.node));
+    if (q.node && q.nodeMacs?.length) {
+      where.push(`(node = ? OR mac IN (${q.nodeMacs.map(() => '?').join(',')}))`);
+      params.push(q.node, ...q.nodeMacs);
+    } else if (q.node) (where.push('node = ?'), params.push(q.node));
     if (q.mac) (where.push('mac = ?'), params.push(q.mac));
     if (q.since !== undefined) (where.push('time >= ?'), params.push(q.since));
     if (q.level) (where.push('level = ?'), params.push(q.level));

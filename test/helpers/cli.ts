@@ -13,8 +13,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function pbx(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-  const r = await execa('node', ['--import', 'tsx', entry, ...args], {
+export async function pbx(args: string[], opts: { cwd?: string; env?: Record<string, string>; prefix?: string[] } = {}): Promise<CliResult> {
+  const [cmd, ...pre] = [...(opts.prefix ?? []), process.execPath];
+  const r = await execa(cmd!, [...pre, '--import', 'tsx', entry, ...args], {
     cwd: opts.cwd ?? root,
     env: { NO_COLOR: '1', ...opts.env },
     reject: false,
@@ -24,8 +25,13 @@ export async function pbx(args: string[], opts: { cwd?: string; env?: Record<str
 }
 
 /** `pbxboot serve` in a child process; resolves once it prints its URL. */
-export async function startServe(args: string[], opts: { cwd: string; env?: Record<string, string> }): Promise<{ url: string; proc: ChildProcess; stop(): Promise<number | null>; stderr(): string }> {
-  const proc = spawn('node', ['--import', 'tsx', entry, 'serve', ...args], {
+export async function startServe(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string>; prefix?: string[] },
+): Promise<{ url: string; proc: ChildProcess; stop(): Promise<number | null>; stderr(): string }> {
+  // With a prefix (ip netns exec NS), the signal goes to `ip`, which execs node: same process.
+  const [cmd, ...pre] = [...(opts.prefix ?? []), process.execPath];
+  const proc = spawn(cmd!, [...pre, '--import', 'tsx', entry, 'serve', ...args], {
     cwd: opts.cwd,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

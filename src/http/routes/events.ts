@@ -6,7 +6,7 @@ import { json, type HttpRequest, type Router } from '../router.js';
 import { parseIntParam, parseSince } from '../query.js';
 
 export function matchesQuery(ev: BootEvent, q: EventQuery): boolean {
-  if (q.node && ev.node !== q.node) return false;
+  if (q.node && ev.node !== q.node && !(ev.mac && q.nodeMacs?.includes(ev.mac))) return false;
   if (q.mac && ev.mac !== q.mac) return false;
   if (q.since !== undefined && ev.time < q.since) return false;
   if (q.level && ev.level !== q.level) return false;
@@ -20,7 +20,11 @@ export function matchesQuery(ev: BootEvent, q: EventQuery): boolean {
 async function eventQuery(ctx: ApiContext, req: HttpRequest): Promise<EventQuery> {
   const q: EventQuery = {};
   const node = req.query.get('node');
-  if (node) q.node = (await ctx.store.nodes.get(node)).id;
+  if (node) {
+    const n = await ctx.store.nodes.get(node);
+    q.node = n.id;
+    q.nodeMacs = n.macs;
+  }
   const mac = req.query.get('mac');
   if (mac) q.mac = normalizeMac(mac);
   const since = req.query.get('since');

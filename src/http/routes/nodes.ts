@@ -58,7 +58,7 @@ export function registerNodeRoutes(router: Router, ctx: ApiContext): void {
 
   router.on('GET', '/v1/nodes/:id', 'read', async (req) => {
     const node = await nodes.get(req.params.id!);
-    const timeline = await ctx.store.events.query({ node: node.id, limit: 200 });
+    const timeline = await ctx.store.events.query({ node: node.id, nodeMacs: node.macs, limit: 500 });
     const since = node.lastBootAt ?? 0;
     return json(200, {
       node,
