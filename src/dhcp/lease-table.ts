@@ -111,7 +111,7 @@ export class LeaseTable {
   }
 
   private usable(pool: Pool, mac: string, n: number, now: number): boolean {
-    if (this.excluded.has(n)) return false;
+    if (this.excluded.has(n) || n === pool.network || n === ((pool.network | ~pool.mask) >>> 0)) return false;
     const res = this.reservedIp.get(n);
     if (res !== undefined && res !== mac) return false;
     const e = this.byIp.get(n);
