@@ -13,7 +13,8 @@
 #   pbxboot.iface=eth0          NIC to configure (default: every NIC until one gets a lease)
 #   pbxboot.onfail=retry|reboot what to do when the server refuses the token
 # Values with spaces use kernel quoting: pbxboot.start="asterisk -g".
-# An image sets its own defaults in /etc/pbxboot/agent.conf (sh: START_CMD=..., RELOAD_CMD=...).
+# An image sets its own defaults in /etc/pbxboot/agent.conf (sh: START_CMD=..., RELOAD_CMD=...,
+# DHCP=auto|always: auto skips DHCP when the NIC already has an address).
 # Environment (tests): PBXBOOT_CMDLINE_FILE (default /proc/cmdline), PBXBOOT_STATE
 # (default /run/pbxboot), PBXBOOT_RESOLV (default /etc/resolv.conf).
 #
@@ -74,7 +75,7 @@ fi
 
 # ---- configuration ----------------------------------------------------------
 URL="" NODE="" TOKEN="" DIR=/etc/asterisk INTERVAL=30 IFACE="" ONFAIL=retry
-START_CMD="" RELOAD_CMD="" STATE=${PBXBOOT_STATE:-/run/pbxboot} HTTP_TIMEOUT=30
+START_CMD="" RELOAD_CMD="" DHCP=auto STATE=${PBXBOOT_STATE:-/run/pbxboot} HTTP_TIMEOUT=30
 # shellcheck disable=SC1091
 [ -r /etc/pbxboot/agent.conf ] && . /etc/pbxboot/agent.conf
 
@@ -155,9 +156,13 @@ net_up() {
       ifs="$ifs $n"
     done
   fi
-  for n in $ifs; do
-    if has_ipv4 "$n"; then echo "$n"; return 0; fi
-  done
+  # DHCP=always (the Asterisk image): the initramfs got the address but left no
+  # udhcpc behind to renew the lease, so ask again and keep udhcpc running.
+  if [ "$DHCP" != always ]; then
+    for n in $ifs; do
+      if has_ipv4 "$n"; then echo "$n"; return 0; fi
+    done
+  fi
   for n in $ifs; do
     bb ip link set "$n" up
     # Stays in the background after the lease to renew it; -n: give up after the tries.

@@ -67,6 +67,8 @@ export interface BootTimeline {
   /** init → agent `ready` (driver load, udhcpc, bundle, events) */
   agentMs: number;
   totalMs: number;
+  /** iPXE's last "Configuring (net0 …)" before the script: link up → "ok" (DHCP + IPv6 wait); null if not on the console */
+  ipxeConfigureMs: number | null;
 }
 
 export interface BootRunOptions {
@@ -116,6 +118,14 @@ export async function bootToReady(o: BootRunOptions): Promise<BootTimeline> {
     const initrd = reqs.find((r) => r.path.startsWith('/files/initrd'));
     if (!script || !initrd) throw new Error('boot server saw no script/initrd request');
     const t0 = vm.startedAt;
+    // The "Configuring … ok" line is only complete (and timed) when iPXE prints "ok".
+    let ipxeConfigureMs: number | null = null;
+    const tScript = script.t - t0;
+    for (let i = 1; i < vm.lines.length; i++) {
+      const cur = vm.lines[i]!;
+      if (cur.ms > tScript) break;
+      if (/^Configuring \(net\d/.test(cur.line) && /ok$/.test(cur.line)) ipxeConfigureMs = cur.ms - vm.lines[i - 1]!.ms;
+    }
     const tInit = t0 + init.ms;
     return {
       firmware: o.firmware,
@@ -125,6 +135,7 @@ export async function bootToReady(o: BootRunOptions): Promise<BootTimeline> {
       kernelMs: tInit - initrd.t,
       agentMs: ready.t - tInit,
       totalMs: ready.t - t0,
+      ipxeConfigureMs,
     };
   } finally {
     await vm.stop();

@@ -4,7 +4,9 @@
 // Serial console goes to a file and to a line callback; hard timeout; stop()
 // always kills QEMU and removes the tap.
 import { execa, type ResultPromise } from 'execa';
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ip } from './netns.js';
 
@@ -59,6 +61,15 @@ export async function startVm(o: VmOptions): Promise<Vm> {
     '-netdev', `tap,id=n0,ifname=${tap},script=no,downscript=no`,
     '-device', `${o.nic ?? 'e1000'},netdev=n0,mac=${o.mac}`,
   ];
+  let tmp: string | undefined;
+  if (o.firmware === 'bios') {
+    // SeaBIOS "sercon": mirror the BIOS/iPXE text console to the serial port, so
+    // the log shows iPXE's DHCP and "Configuring … ok" lines (there is no VGA).
+    // SeaBIOS reads the port as a little-endian integer file (0x3f8 = COM1).
+    tmp = mkdtempSync(join(tmpdir(), 'pbx-qemu-'));
+    writeFileSync(join(tmp, 'sercon-port'), Buffer.from([0xf8, 0x03]));
+    args.push('-fw_cfg', `name=etc/sercon-port,file=${join(tmp, 'sercon-port')}`);
+  }
   if (o.firmware === 'uefi') {
     const ovmf = o.ovmf ?? OVMF_PATHS.find(existsSync);
     if (!ovmf) throw new Error('OVMF missing: apt-get install ovmf');
@@ -94,7 +105,10 @@ export async function startVm(o: VmOptions): Promise<Vm> {
     }
   };
   proc.stdout?.on('data', onData);
-  proc.stderr?.on('data', (d: Buffer) => log.write(`[qemu stderr] ${d.toString()}`));
+  proc.stderr?.on('data', (d: Buffer) => {
+    const text = d.toString();
+    if (!text.includes('fw_cfg item names should be prefixed')) log.write(`[qemu stderr] ${text}`);
+  });
   const hard = setTimeout(() => proc.kill('SIGKILL'), o.timeoutMs);
   hard.unref();
   const exited = proc.then((r) => {
@@ -130,6 +144,7 @@ export async function startVm(o: VmOptions): Promise<Vm> {
       await exited;
       await new Promise<void>((r) => log.end(r));
       await execa('ip', ['-n', o.nsName, 'link', 'del', tap], { reject: false });
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
     },
   };
 }
