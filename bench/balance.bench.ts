@@ -16,7 +16,7 @@ function rng(seed: number): () => number {
   };
 }
 
-/** One tenant, capacity weights 1–4, 1 % of agents pinned, 10 % on a call. */
+/** One tenant, capacity weights 1–4, 1 % of agents pinned, 10 % on a call, in random order. */
 function cluster(agentCount: number, nodeCount: number): { agents: BalanceAgent[]; nodes: BalanceNode[] } {
   const r = rng(agentCount * 31 + nodeCount);
   const nodes: BalanceNode[] = Array.from({ length: nodeCount }, (_, i) => ({
@@ -32,6 +32,12 @@ function cluster(agentCount: number, nodeCount: number): { agents: BalanceAgent[
     busy: r() < 0.1,
     node: null,
   }));
+  // Shuffled, so the compute time includes the balancer's sort by agent id
+  // (it skips the sort when the input is already in id order).
+  for (let i = agents.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [agents[i], agents[j]] = [agents[j]!, agents[i]!];
+  }
   return { agents, nodes };
 }
 

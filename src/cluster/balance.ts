@@ -12,6 +12,7 @@
 import { PbxbootError } from '../errors.js';
 import type { NodeState } from './nodes.js';
 import { apportion, type QuotaNode } from './quota.js';
+import { takeLargest } from './select.js';
 
 export interface BalanceAgent {
   id: string;
@@ -44,7 +45,7 @@ export interface Unplaced {
 }
 
 export interface BalanceResult {
-  /** agent id → target node (null: its tenant has no active node), in agent id order */
+  /** agent id → target node (null: its tenant has no active node); a lookup, iterated in input order */
   assignment: Map<string, string | null>;
   /** moves to apply now, in agent id order */
   moves: Move[];
@@ -63,25 +64,22 @@ const watched: ReadonlySet<NodeState> = new Set(['active', 'draining']);
 
 interface TenantWork {
   nodes: BalanceNode[]; // active nodes of the tenant, by id
-  agents: number[]; // agent ranks (positions in id order)
+  agents: number[]; // positions in the input
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byAgent = (x: { agent: string }, y: { agent: string }): number => cmp(x.agent, y.agent);
 
+// Order independence without sorting all agents (the O(n log n) that would
+// dominate at 200,000): wherever a choice depends on order (which surplus
+// agents leave a node, which mover goes to which node, output lists) it is
+// made by agent id or node id.
 export function balance(agents: readonly BalanceAgent[], nodes: readonly BalanceNode[]): BalanceResult {
   const nodeById = new Map<string, BalanceNode>();
   for (const n of nodes) {
     if (nodeById.has(n.id)) throw new PbxbootError('E_USAGE', `duplicate node id ${n.id}`, { value: n.id });
     nodeById.set(n.id, n);
   }
-  // Work in agent id order so the result does not depend on input order.
-  const order = [...agents].sort((a, b) => cmp(a.id, b.id));
-  for (let i = 1; i < order.length; i++) {
-    if (order[i]!.id === order[i - 1]!.id) {
-      throw new PbxbootError('E_USAGE', `duplicate agent id ${order[i]!.id}`, { value: order[i]!.id });
-    }
-  }
-
   const tenants = new Map<string, TenantWork>();
   const work = (tenant: string): TenantWork => {
     let w = tenants.get(tenant);
@@ -89,9 +87,10 @@ export function balance(agents: readonly BalanceAgent[], nodes: readonly Balance
     return w;
   };
   for (const n of [...nodes].sort((a, b) => cmp(a.id, b.id))) if (n.state === 'active') work(n.tenant).nodes.push(n);
-  order.forEach((a, r) => work(a.tenant).agents.push(r));
+  for (let i = 0; i < agents.length; i++) work(agents[i]!.tenant).agents.push(i);
 
-  const target: (string | null)[] = new Array<string | null>(order.length).fill(null);
+  const target: (string | null)[] = new Array<string | null>(agents.length).fill(null);
+  const id = (i: number): string => agents[i]!.id;
   const quotas = new Map<string, number>();
   for (const [tenant, t] of tenants) {
     if (t.nodes.length === 0 || t.agents.length === 0) continue;
@@ -99,23 +98,23 @@ export function balance(agents: readonly BalanceAgent[], nodes: readonly Balance
     const pinned = new Map<string, number>();
     const busyOn = new Map<string, number[]>();
     const idleOn = new Map<string, number[]>();
-    const pool: number[] = []; // ranks of agents that need a node
-    for (const r of t.agents) {
-      const a = order[r]!;
+    const pool: number[] = []; // agents that need a node
+    for (const i of t.agents) {
+      const a = agents[i]!;
       // A pin to a node that is not an active node of the agent's tenant is
       // ignored for this round: the agent is treated as unpinned so it still
       // gets a home. The pin itself is kept and counts again once the node is
       // active.
       if (a.pinnedNode !== null && home.has(a.pinnedNode)) {
-        target[r] = a.pinnedNode;
+        target[i] = a.pinnedNode;
         pinned.set(a.pinnedNode, (pinned.get(a.pinnedNode) ?? 0) + 1);
       } else if (a.node !== null && home.has(a.node)) {
         const on = a.busy ? busyOn : idleOn;
         const list = on.get(a.node);
-        if (list) list.push(r);
-        else on.set(a.node, [r]);
+        if (list) list.push(i);
+        else on.set(a.node, [i]);
       } else {
-        pool.push(r);
+        pool.push(i);
       }
     }
     const qnodes: QuotaNode[] = t.nodes.map((n) => {
@@ -132,19 +131,20 @@ export function balance(agents: readonly BalanceAgent[], nodes: readonly Balance
     for (const n of t.nodes) {
       const q = quota.get(n.id)!;
       quotas.set(n.id, q);
-      let room = q - (pinned.get(n.id) ?? 0);
-      // Busy agents are kept before idle ones; within each, lower ids first.
-      for (const r of [...(busyOn.get(n.id) ?? []), ...(idleOn.get(n.id) ?? [])]) {
-        if (room > 0) {
-          target[r] = n.id;
-          room--;
-        } else {
-          pool.push(r);
-        }
-      }
-      if (room > 0) open.push({ id: n.id, room });
+      const busy = busyOn.get(n.id) ?? [];
+      const idle = idleOn.get(n.id) ?? [];
+      const room = q - (pinned.get(n.id) ?? 0);
+      const surplus = Math.max(0, busy.length + idle.length - room);
+      // Idle agents leave first (largest ids first), busy ones only when no
+      // idle one is left, so as few moves as possible wait for a call to end.
+      const fromIdle = takeLargest(idle, Math.min(surplus, idle.length), id);
+      const fromBusy = takeLargest(busy, surplus - fromIdle.take.length, id);
+      for (const i of fromIdle.keep) target[i] = n.id;
+      for (const i of fromBusy.keep) target[i] = n.id;
+      pool.push(...fromIdle.take, ...fromBusy.take);
+      if (room > busy.length + idle.length) open.push({ id: n.id, room: room - busy.length - idle.length });
     }
-    pool.sort((x, y) => x - y);
+    pool.sort((x, y) => cmp(id(x), id(y)));
     let k = 0;
     for (const o of open) {
       for (; o.room > 0; o.room--) target[pool[k++]!] = o.id;
@@ -155,8 +155,10 @@ export function balance(agents: readonly BalanceAgent[], nodes: readonly Balance
   }
 
   const result: BalanceResult = { assignment: new Map(), moves: [], deferred: [], unplaced: [], quotas };
-  order.forEach((a, r) => {
-    const to = target[r]!;
+  for (let i = 0; i < agents.length; i++) {
+    const a = agents[i]!;
+    const to = target[i]!;
+    if (result.assignment.has(a.id)) throw new PbxbootError('E_USAGE', `duplicate agent id ${a.id}`, { value: a.id });
     result.assignment.set(a.id, to);
     if (to === null) {
       result.unplaced.push({ agent: a.id, tenant: a.tenant, from: a.node });
@@ -165,7 +167,10 @@ export function balance(agents: readonly BalanceAgent[], nodes: readonly Balance
       const waits = a.busy && from !== undefined && watched.has(from.state);
       (waits ? result.deferred : result.moves).push({ agent: a.id, from: a.node, to });
     }
-  });
+  }
+  result.moves.sort(byAgent);
+  result.deferred.sort(byAgent);
+  result.unplaced.sort(byAgent);
   return result;
 }
 
