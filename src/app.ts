@@ -15,6 +15,7 @@ import type { ApiContext } from './http/context.js';
 import { startHttpServer } from './http/server.js';
 import { loadTokens } from './http/tokens.js';
 import { createMetrics } from './metrics/metrics.js';
+import { DashboardFeed } from './dashboard/feed.js';
 import { openStateStore, type StateStore } from './store/state-store.js';
 
 export interface App {
@@ -27,6 +28,7 @@ export interface App {
 
 /** The templates shipped with the package (src/ and dist/ are both one level below it). */
 export const templatesDir = fileURLToPath(new URL('../templates/', import.meta.url));
+export const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 
 export function packageVersion(): string {
   try {
@@ -67,9 +69,12 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
     const imagesDir = resolve(config.images.dir || 'images');
     const metrics = createMetrics(bus, store);
     closers.push(async () => metrics.close());
+    const feed = new DashboardFeed(store.nodes, bus, () => ({ agents: new Map(), calls: new Map(), busy: new Map() }));
+    closers.push(async () => feed.close());
     const router = buildApi(ctx, tokens.authenticate, {
       onError: (err) => log.error({ err }, 'request failed'),
       metrics,
+      dashboard: { feed, publicDir },
       boot: { ipxe, imagesDir },
     });
     const http = await startHttpServer(router, config.http.host, config.http.port, (err) => log.error({ err }, 'http adapter error'));

@@ -5,6 +5,8 @@ import { registerBootRoutes, type BootRoutesOptions } from './routes/boot.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { DashboardFeed } from '../dashboard/feed.js';
+import { registerDashboardRoutes } from './routes/dashboard.js';
 import { registerNodeRoutes } from './routes/nodes.js';
 import { registerSystemRoutes } from './routes/system.js';
 
@@ -12,6 +14,7 @@ export interface ApiOptions {
   boot?: BootRoutesOptions;
   onError?: (e: unknown) => void;
   metrics?: Metrics;
+  dashboard?: { feed: DashboardFeed; publicDir: string };
 }
 
 export function buildApi(ctx: ApiContext, authenticate: (token: string) => TokenKind | null, opts: ApiOptions = {}): Router {
@@ -21,5 +24,6 @@ export function buildApi(ctx: ApiContext, authenticate: (token: string) => Token
   registerEventRoutes(router, ctx);
   if (opts.boot) registerBootRoutes(router, ctx, opts.boot);
   if (opts.metrics) registerMetricsRoute(router, opts.metrics);
+  if (opts.dashboard) registerDashboardRoutes(router, opts.dashboard.feed, opts.dashboard.publicDir);
   return router;
 }

@@ -16,6 +16,11 @@ export interface HttpRequest {
 
 export type TokenKind = 'admin' | 'read';
 
+/** SSE data already serialised once for many clients (the dashboard feed). */
+export class PreSerialized {
+  constructor(readonly json: string) {}
+}
+
 /** Server-Sent Events: `open` starts streaming and returns a cleanup. */
 export interface SseStream {
   open(send: (event: string, data: unknown, id?: number) => void, end: () => void): () => void;

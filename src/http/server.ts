@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createReadStream, promises as fsp } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { errorResponse, type HttpResponse, type Router } from './router.js';
+import { errorResponse, PreSerialized, type HttpResponse, type Router } from './router.js';
 import { PbxbootError } from '../errors.js';
 
 const maxBody = 64 * 1024 * 1024; // agents CSV imports can be large
@@ -94,7 +94,9 @@ function openSse(req: IncomingMessage, res: ServerResponse, r: HttpResponse, sse
     res.end();
   };
   const cleanup = r.sse!.open((event, data, id) => {
-    if (!closed) res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    if (closed) return;
+    const payload = data instanceof PreSerialized ? data.json : JSON.stringify(data);
+    res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${payload}\n\n`);
   }, end);
   const beat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
   req.on('close', end);
