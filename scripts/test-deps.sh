@@ -15,6 +15,7 @@ pkgs=(
   iproute2 tcpdump      # namespaces, veth, bridges
   qemu-system-x86 ipxe-qemu ovmf ipxe  # real PXE clients
   cpio xz-utils linux-image-amd64      # test image
+  chromium              # dashboard browser test (driven by playwright-core, no browser download)
   radvd                 # e2e: router advertisement (lifetime 0) that ends iPXE's IPv6 wait
 )
 missing=()
