@@ -1,29 +1,40 @@
 // The node agent (images/agent/pbxboot-agent.sh) against real busybox udhcpc,
 // dnsmasq and the stub boot server, in network namespaces: lease, bundle
 // install with checksums, start command, ready, heartbeat, bundle change → reload.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { execa, type ResultPromise } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBootLan, killNsProcesses, startDnsmasq } from '../helpers/boot-lan.js';
-import { startBootStub } from '../helpers/boot-stub.js';
+import { startBootStub, type BootStub } from '../helpers/boot-stub.js';
+import { encodeBundle } from '../../src/boot/bundle-tar.js';
 import { createNetns, destroyAllNetns, ip, linkVeth, requireNetns } from '../helpers/netns.js';
 
 const agent = fileURLToPath(new URL('../../images/agent/pbxboot-agent.sh', import.meta.url));
 
-t.test('agent: DHCP, bundle, start, ready, heartbeat, reload on change', async (t) => {
+interface Rig {
+  stub: BootStub;
+  work: string;
+  conf: string;
+  startAgent(): void;
+}
+
+/** LAN with dnsmasq + stub server, a client namespace on the bridge, the agent ready to start. */
+async function rig(t: Test, subnet: number): Promise<Rig> {
   await requireNetns();
   for (const tool of ['busybox', 'dnsmasq']) {
     const r = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
     if (r.exitCode !== 0) throw new Error(`${tool} missing: run scripts/test-deps.sh (busybox-static, dnsmasq-base)`);
   }
   const work = mkdtempSync(join(tmpdir(), 'pbx-agent-'));
-  const lan = await createBootLan('agl', 78);
+  const lan = await createBootLan('agl', subnet);
   let agentProc: ResultPromise | undefined;
   let clientNs = '';
+  const log: string[] = [];
   t.teardown(async () => {
+    if (!t.passing()) t.comment(log.join(''));
     if (clientNs) await killNsProcesses(clientNs); // the agent and its udhcpc daemon
     await agentProc?.catch(() => undefined);
     await lan.destroy();
@@ -45,12 +56,10 @@ t.test('agent: DHCP, bundle, start, ready, heartbeat, reload on change', async (
     interval: 1,
   });
   t.teardown(() => stub.stop());
-
   const client = await createNetns('agc');
   clientNs = client.name;
   await linkVeth(client, null, lan.ns, null, { aIf: 'eth0', bIf: 'vcl0' });
   await ip('-n', lan.ns.name, 'link', 'set', 'vcl0', 'master', lan.bridge);
-
   const conf = join(work, 'etc-asterisk');
   const cmdline = join(work, 'cmdline');
   writeFileSync(
@@ -59,19 +68,25 @@ t.test('agent: DHCP, bundle, start, ready, heartbeat, reload on change', async (
       `pbxboot.iface=eth0 pbxboot.dir=${conf} pbxboot.interval=1 ` +
       `pbxboot.start="touch ${work}/started" pbxboot.reload="touch ${work}/reloaded"\n`,
   );
-  const log: string[] = [];
-  agentProc = execa('ip', ['netns', 'exec', client.name, 'sh', agent], {
-    env: { PBXBOOT_CMDLINE_FILE: cmdline, PBXBOOT_STATE: join(work, 'state'), PBXBOOT_RESOLV: join(work, 'resolv.conf') },
-    reject: false,
-    buffer: false,
-    stdin: 'ignore',
-  });
-  agentProc.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
-  t.teardown(() => {
-    if (t.passing()) return;
-    t.comment(log.join(''));
-  });
+  return {
+    stub,
+    work,
+    conf,
+    startAgent() {
+      agentProc = execa('ip', ['netns', 'exec', client.name, 'sh', agent], {
+        env: { PBXBOOT_CMDLINE_FILE: cmdline, PBXBOOT_STATE: join(work, 'state'), PBXBOOT_RESOLV: join(work, 'resolv.conf') },
+        reject: false,
+        buffer: false,
+        stdin: 'ignore',
+      });
+      agentProc.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
+    },
+  };
+}
 
+t.test('agent: DHCP, bundle, start, ready, heartbeat, reload on change', async (t) => {
+  const { stub, work, conf, startAgent } = await rig(t, 78);
+  startAgent();
   const ready = await stub.waitForStage('ready', 30_000);
   t.match(ready.detail, { ip: /^10\.78\.0\.1\d\d$/ }, 'ready carries the leased address');
   t.same(
@@ -101,4 +116,21 @@ t.test('agent: DHCP, bundle, start, ready, heartbeat, reload on change', async (
   t.ok(existsSync(join(conf, 'extconfig.conf')), 'new file installed');
   t.notOk(existsSync(join(conf, 'asterisk.conf')), 'file dropped from the bundle is removed');
   t.ok(existsSync(join(work, 'reloaded')), 'reload command ran');
+});
+
+t.test('agent: a bundle whose checksums do not match is rejected, then a good one is taken', async (t) => {
+  const { stub, work, conf, startAgent } = await rig(t, 79);
+  const good = encodeBundle([{ name: 'pjsip.conf', content: '[global]\ntype=global\n' }]);
+  const bad = Buffer.from(good.body);
+  bad[bad.indexOf('[global]')] = 0x28; // content changed, SHA256SUMS not
+  stub.setRawBundle(bad, '"bad"');
+  startAgent();
+  const failed = await stub.waitForStage('failed', 30_000);
+  t.match(failed.detail, { reason: /checksum mismatch/ }, 'agent reports why');
+  t.notOk(existsSync(join(conf, 'pjsip.conf')), 'nothing installed from the tampered bundle');
+  t.notOk(existsSync(join(work, 'started')), 'Asterisk not started');
+  t.notOk(stub.events.some((e) => e.stage === 'ready'), 'no ready');
+  stub.setRawBundle(good.body, good.etag);
+  await stub.waitForStage('ready', 30_000);
+  t.equal(readFileSync(join(conf, 'pjsip.conf'), 'utf8'), '[global]\ntype=global\n', 'good bundle installed after retry');
 });

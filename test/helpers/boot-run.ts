@@ -80,6 +80,13 @@ export interface BootRunOptions {
   serialLog: string;
   timeoutMs: number;
   onLine?: (line: string, ms: number) => void;
+  /** image to boot (vmlinuz + initrd.img [+ rootfs.squashfs]); default the test image */
+  imageDir?: string;
+  /** extra kernel command line; default 'console=ttyS0 quiet' */
+  cmdline?: (serverBase: string) => string;
+  /** console line marking "the kernel runs our init"; default the test image's */
+  initLine?: RegExp;
+  memoryMb?: number;
 }
 
 export async function bootToReady(o: BootRunOptions): Promise<BootTimeline> {
@@ -87,9 +94,9 @@ export async function bootToReady(o: BootRunOptions): Promise<BootTimeline> {
   const server = await o.startServer(o.lan, {
     node,
     token: `tok-${Math.random().toString(36).slice(2)}`,
-    imageDir: testImageDir,
+    imageDir: o.imageDir ?? testImageDir,
     // quiet: the kernel's serial output is slow under TCG and not needed.
-    cmdline: 'console=ttyS0 quiet',
+    cmdline: o.cmdline ? o.cmdline(`http://${o.lan.serverIp}:${STUB_PORT}`) : 'console=ttyS0 quiet',
   });
   const radvd = o.ra ? startRadvd(o.lan) : undefined;
   if (radvd) await enableIpv6Forwarding(o.lan);
@@ -100,6 +107,7 @@ export async function bootToReady(o: BootRunOptions): Promise<BootTimeline> {
     mac: randomMac(),
     serialLog: o.serialLog,
     timeoutMs: o.timeoutMs,
+    ...(o.memoryMb ? { memoryMb: o.memoryMb } : {}),
     ...(o.onLine ? { onLine: o.onLine } : {}),
   });
   try {
@@ -112,7 +120,7 @@ export async function bootToReady(o: BootRunOptions): Promise<BootTimeline> {
     failed.catch(() => undefined); // only the race below should observe these
     exited.catch(() => undefined);
     const ready = await Promise.race([server.waitForStage('ready', o.timeoutMs), failed, exited]);
-    const init = await vm.waitForLine(/pbxboot-test-image: init/, 5_000);
+    const init = await vm.waitForLine(o.initLine ?? /pbxboot-test-image: init/, 5_000);
     const reqs = server.requests();
     const script = reqs.find((r) => r.path.startsWith('/boot.ipxe'));
     const initrd = reqs.find((r) => r.path.startsWith('/files/initrd'));

@@ -3,7 +3,7 @@
 // files, a bundle (src/boot/bundle-tar.ts) and records the agent's phone-home.
 // Runs as a child process inside a network namespace (`ip netns exec NS node
 // --import tsx boot-stub-server.ts '<json config>'`); talks JSON lines: stdout
-// reports {type:'listening'|'request'|'event'}, stdin takes {cmd:'setFiles'}.
+// reports {type:'listening'|'request'|'event'}, stdin takes {cmd:'setFiles'|'setRawBundle'}.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
@@ -38,9 +38,12 @@ function main(cfg: StubConfig): void {
   const filesRoot = resolve(cfg.filesDir);
 
   createInterface({ input: process.stdin }).on('line', (line) => {
-    const m = JSON.parse(line) as { cmd: string; files?: BundleFile[] };
+    const m = JSON.parse(line) as { cmd: string; files?: BundleFile[]; base64?: string; etag?: string };
     if (m.cmd === 'setFiles' && m.files) {
       bundle = encodeBundle(m.files, { node: cfg.node, interval: String(cfg.interval) });
+    } else if (m.cmd === 'setRawBundle' && m.base64 !== undefined) {
+      // Arbitrary bytes (tampered bundles in tests).
+      bundle = { body: Buffer.from(m.base64, 'base64'), etag: m.etag ?? '"raw"', sums: '' };
     }
   });
 

@@ -16,6 +16,8 @@ export interface BootStub {
   /** resolves with the first event of `stage` (past or future); rejects after ms */
   waitForStage(stage: string, ms: number): Promise<StubEvent>;
   setFiles(files: BundleFile[]): void;
+  /** serve these exact bytes as the bundle (tampering tests) */
+  setRawBundle(body: Buffer, etag?: string): void;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,9 @@ export async function startBootStub(nsName: string, cfg: Omit<StubConfig, 'templ
     },
     setFiles(files) {
       child.stdin!.write(JSON.stringify({ cmd: 'setFiles', files }) + '\n');
+    },
+    setRawBundle(body, etag) {
+      child.stdin!.write(JSON.stringify({ cmd: 'setRawBundle', base64: body.toString('base64'), etag }) + '\n');
     },
     async stop() {
       child.stdin?.end();
