@@ -60,9 +60,9 @@ export function screen(i: Pick<PolicyInput, 'mode' | 'facts' | 'via' | 'serverId
   if (f.type === 'OFFER' || f.type === 'ACK' || f.type === 'NAK') return ignore(`${f.type} is a server message`);
   if (i.mode === 'proxy') {
     if (!isBootClient(f)) return ignore('not a PXE/HTTP/iPXE client (proxy mode)');
-    if (i.via === 'dhcp' && f.type !== 'DISCOVER' && !(f.type === 'REQUEST' && f.serverId === i.serverId)) {
-      return ignore(`proxy mode: ${f.type} on port 67 is for the address server`);
-    }
+    // On 67 a proxy answers DISCOVERs only; its REQUESTs come to 4011 (PXE 2.1 §2.2.3). A naive client that
+    // REQUESTs our address-less offer on 67 must not be ACKed into 0.0.0.0.
+    if (i.via === 'dhcp' && f.type !== 'DISCOVER') return ignore(`proxy mode: ${f.type} on port 67 is for the address server`);
     if (i.via === 'pxe' && f.type !== 'REQUEST' && f.type !== 'INFORM') return ignore(`proxy mode: ${f.type} on the boot-server port`);
     return null;
   }
