@@ -21,6 +21,8 @@ export interface StubConfig {
   cmdline: string;
   files: BundleFile[];
   interval: number; // agent heartbeat/poll seconds (MANIFEST interval=)
+  /** answer /boot.ipxe with templates/ipxe/unknown.ipxe.hbs (an unenrolled machine) */
+  unknown?: { action: 'reboot' | 'poweroff' | 'exit' | 'halt'; delaySeconds: number };
 }
 
 export type StubMessage =
@@ -34,6 +36,7 @@ function main(cfg: StubConfig): void {
   };
   const base = `http://${cfg.host}:${cfg.port}`;
   const nodeTpl = Handlebars.compile(readFileSync(join(cfg.templatesDir, 'node.ipxe.hbs'), 'utf8'), { strict: true });
+  const unknownTpl = Handlebars.compile(readFileSync(join(cfg.templatesDir, 'unknown.ipxe.hbs'), 'utf8'), { strict: true });
   let bundle: EncodedBundle = encodeBundle(cfg.files, { node: cfg.node, interval: String(cfg.interval) });
   const filesRoot = resolve(cfg.filesDir);
 
@@ -50,6 +53,16 @@ function main(cfg: StubConfig): void {
   const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer): number => {
     const url = new URL(req.url ?? '/', base);
     const p = url.pathname;
+    if (req.method === 'GET' && p === '/boot.ipxe' && cfg.unknown) {
+      const script = unknownTpl({
+        mac: url.searchParams.get('mac') ?? 'unknown',
+        reason: 'not enrolled',
+        serverName: 'boot-stub',
+        ...cfg.unknown,
+      });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(script);
+      return script.length;
+    }
     if (req.method === 'GET' && p === '/boot.ipxe') {
       const script = nodeTpl({
         node: cfg.node,
