@@ -10,6 +10,8 @@ import { registerStatus } from './commands/status.js';
 import { registerNodes } from './commands/nodes.js';
 import { registerLogs } from './commands/logs.js';
 import { registerDb } from './commands/db.js';
+import { registerNodeOps } from './commands/node-ops.js';
+import { registerAgents } from './commands/agents.js';
 
 export function buildProgram(): Command {
   const cli = makeCli();
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerNodes(program, cli);
   registerLogs(program, cli);
   registerDb(program, cli);
+  registerNodeOps(program.commands.find((c) => c.name() === 'nodes')!, cli);
+  registerAgents(program, cli);
   return program;
 }
 
