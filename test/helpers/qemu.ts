@@ -23,6 +23,8 @@ export interface VmOptions {
   memoryMb?: number;
   nic?: 'e1000' | 'virtio-net-pci';
   ovmf?: string;
+  /** -no-reboot: a guest reboot makes QEMU exit (observable in tests) */
+  noReboot?: boolean;
 }
 
 export interface Vm {
@@ -61,6 +63,7 @@ export async function startVm(o: VmOptions): Promise<Vm> {
     '-netdev', `tap,id=n0,ifname=${tap},script=no,downscript=no`,
     '-device', `${o.nic ?? 'e1000'},netdev=n0,mac=${o.mac}`,
   ];
+  if (o.noReboot) args.push('-no-reboot');
   let tmp: string | undefined;
   if (o.firmware === 'bios') {
     // SeaBIOS "sercon": mirror the BIOS/iPXE text console to the serial port, so
