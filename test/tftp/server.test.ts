@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { BootEventInput } from '../../src/events/event.js';
 import { startTftpServer, type TftpServerOptions } from '../../src/tftp/server.js';
-import { atftpGet, rawExchange, rawGet, requireTools, sha, shaFile, startLossyProxy, tftp2Get, tftpHpaGet } from './clients.js';
+import { atftpGet, rawExchange, rawGet, requireTools, sha, shaFile, startLossyProxy, tftp2Get, tftpHpaGet } from '../helpers/tftp-clients.js';
 
 const H = '127.0.0.1';
 
@@ -54,7 +54,7 @@ t.test('every client gets every size byte-exact', async (t) => {
     ] as const) {
       const out = join(dir, 'out', `a${n}-${label.length}`);
       const r = await atftpGet(H, port, `f${n}`, out, opt);
-      t.equal(r.exitCode, 0, `${label} f${n}: ${r.stderr}`);
+      t.equal(r.exitCode, 0, r.exitCode === 0 ? `${label} f${n}` : `${label} f${n}: ${r.stderr}`);
       t.equal(shaFile(out), want, `${label}: ${n} bytes`);
     }
     t.equal(sha(await tftp2Get(H, port, `f${n}`)), want, `tftp2: ${n} bytes`);
@@ -83,30 +83,33 @@ t.test('> 32 MB at blksize 512 rolls the block number over', async (t) => {
   const { port, events } = await server(t, join(dir, 'root'));
   const out = join(dir, 'out', 'big');
   const r = await atftpGet(H, port, 'big.img', out);
-  t.equal(r.exitCode, 0, r.stderr);
+  t.equal(r.exitCode, 0, r.exitCode === 0 ? 'atftp ok' : r.stderr);
   t.equal(shaFile(out), sha(big));
   t.match(events.find((e) => e.stage === 'tftp.complete'), { detail: { bytes: size, blksize: 512 } });
 });
 
 t.test('packet loss: every 13th datagram dropped, transfers still complete', async (t) => {
   const dir = t.testdir({ root: {}, out: {} });
-  const data = randomBytes(300_000);
+  const data = randomBytes(200_000);
   writeFileSync(join(dir, 'root', 'f'), data);
-  const { port, events } = await server(t, join(dir, 'root'), { timeoutMs: 50, retries: 8 });
+  const { port, events } = await server(t, join(dir, 'root'), { timeoutMs: 40, retries: 8 });
   const opts: Array<Record<string, string>> = [{}, { blksize: '1468', windowsize: '16' }, { blksize: '1468', windowsize: '4' }];
   for (const opt of opts) {
     const proxy = await startLossyProxy({ host: H, port }, 13);
     const out = join(dir, 'out', `f${Object.keys(opt).length}${opt.windowsize ?? ''}`);
     const r = await atftpGet(H, proxy.port, 'f', out, opt);
     proxy.close();
-    t.equal(r.exitCode, 0, `atftp ${JSON.stringify(opt)}: ${r.stderr}`);
+    t.equal(r.exitCode, 0, r.exitCode === 0 ? `atftp ${JSON.stringify(opt)} through loss` : `atftp ${JSON.stringify(opt)}: ${r.stderr}`);
     t.equal(shaFile(out), sha(data), `byte-exact through loss (${proxy.dropped} dropped)`);
     t.ok(proxy.dropped > 10);
   }
-  await settle(events, 3);
-  const rexmit = events.filter((e) => e.stage === 'tftp.complete').map((e) => e.detail?.retransmissions as number);
+  // A dropped final ACK leaves the server retransmitting the last block to a client that has already
+  // left (RFC 1350 §6 puts dallying on the receiver): that transfer ends in a timeout, not a completion.
+  const ends = () => events.filter((e) => e.stage === 'tftp.complete' || (e.stage === 'tftp.error' && e.detail?.reason === 'timeout'));
+  for (let i = 0; i < 400 && ends().length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+  t.equal(ends().length, 3, 'every transfer ended');
+  const rexmit = ends().map((e) => e.detail?.retransmissions as number);
   t.ok(rexmit.every((n) => n > 0), `retransmissions counted: ${rexmit.join(',')}`);
-  t.equal(events.filter((e) => e.stage === 'tftp.complete').length, 3);
 });
 
 t.test('UEFI sequence: tsize probe, error 8, then the real windowed request', async (t) => {
