@@ -23,15 +23,27 @@ export interface Pool {
   leaseSeconds: number;
 }
 
+/** Dotted quad → uint32, NaN when malformed. Hand-rolled: it runs several times per packet. */
 export function ipToInt(ip: string): number {
-  const p = ip.split('.');
-  if (p.length !== 4) return NaN;
   let n = 0;
-  for (const s of p) {
-    if (!/^\d{1,3}$/.test(s) || Number(s) > 255) return NaN;
-    n = n * 256 + Number(s);
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return NaN;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      part = part * 10 + (c - 48);
+      digits++;
+      if (part > 255) return NaN;
+    } else return NaN;
   }
-  return n;
+  if (dots !== 3 || digits === 0) return NaN;
+  return n * 256 + part;
 }
 
 export const intToIp = (n: number): string => `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;

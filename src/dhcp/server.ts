@@ -55,7 +55,8 @@ export interface DhcpServerHandle {
 
 function bindSocket(address: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = createSocket({ type: 'udp4', reuseAddr: true });
+    // A large receive buffer absorbs boot-storm bursts (the kernel caps it at net.core.rmem_max).
+    const s = createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: 4 << 20 });
     s.once('error', reject);
     s.bind({ address, port, exclusive: false }, () => {
       s.off('error', reject);

@@ -19,7 +19,7 @@ export interface ServerProc {
 
 export async function startServer(ns: Netns, cfg: Partial<ServeConfig>): Promise<ServerProc> {
   const full = { nodes: [], macs: {}, httpPort: 8080, mode: 'server', ...cfg };
-  const proc = execa('ip', ['netns', 'exec', ns.name, process.execPath, '--import', 'tsx', serveScript, JSON.stringify(full)], {
+  const proc = execa('ip', ['netns', 'exec', ns.name, process.execPath, '--expose-gc', '--import', 'tsx', serveScript, JSON.stringify(full)], {
     reject: false,
     buffer: false,
     stdin: 'ignore',

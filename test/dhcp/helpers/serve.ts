@@ -46,8 +46,8 @@ if (cfg.sqlite) {
 } else leases = new MemoryLeaseStore();
 
 const srv = await startDhcpServer({ ...cfg, directory, sink, leases });
-console.log(JSON.stringify({ ready: true, rss: process.memoryUsage().rss }));
-const report = () => ({ stats: srv.stats(), bound: srv.bound().size, events, rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed });
+console.log(JSON.stringify({ ready: true, rss: process.memoryUsage().rss, cpu: process.cpuUsage() }));
+const report = () => (globalThis.gc?.(), { cpu: process.cpuUsage(), stats: srv.stats(), bound: srv.bound().size, events, rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed });
 process.on('SIGUSR2', () => {
   const bound = srv.bound();
   const ips = new Set(bound.keys());

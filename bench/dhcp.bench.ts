@@ -1,0 +1,161 @@
+// DHCP: ISC perfdhcp (a simulated relay, giaddr set) against pbxboot and dnsmasq in the same run, both persisting
+// leases: DORA/s at < 1 % drops with 10,000 clients, a 1,000-client avalanche, offer latency, uniqueness, memory.
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Bench, BenchRow } from './types.js';
+import { LeaseTable } from '../src/dhcp/lease-table.js';
+import { parsePool, intToIp } from '../src/dhcp/pool.js';
+import { createNetns, destroyAllNetns, linkVeth, type Netns } from '../test/helpers/netns.js';
+import { startServer } from '../test/dhcp/helpers/lab.js';
+
+interface Run {
+  rate: number; // achieved DORA/s
+  drops: number; // % of DISCOVER + REQUEST unanswered
+  offerMs: number; // perfdhcp's DISCOVER→OFFER average
+  nonUnique: number;
+  ok: boolean;
+}
+
+function parse(out: string, scenarioAvalanche = false): Run & { seconds?: number; clients?: number } {
+  const num = (re: RegExp, from = out) => Number(re.exec(from)?.[1] ?? NaN);
+  const [doPart = '', raPart = ''] = out.split('***Statistics for: REQUEST-ACK***');
+  const sent = num(/sent packets: (\d+)/, doPart) + num(/sent packets: (\d+)/, raPart);
+  const drops = num(/drops: (\d+)/, doPart) + num(/drops: (\d+)/, raPart);
+  const rate = num(/Rate: ([\d.]+)/);
+  const r: Run & { seconds?: number } = {
+    rate,
+    drops: sent > 0 ? (100 * drops) / sent : 100,
+    offerMs: num(/avg delay: ([\d.]+) ms/, doPart),
+    // DISCOVER-OFFER 'non unique' counts repeat offers to a retransmitting client; ACKs are what matter.
+    nonUnique: num(/non unique addresses: (\d+)/, raPart),
+    ok: true,
+  };
+  const took = /It took (\d+):(\d+):([\d.]+) to provision/.exec(out);
+  if (scenarioAvalanche && took) r.seconds = Number(took[1]) * 3600 + Number(took[2]) * 60 + Number(took[3]);
+  return r;
+}
+
+async function perfdhcp(cli: Netns, args: string[], timeoutS: number): Promise<string> {
+  const r = await execa('timeout', [String(timeoutS), ...cli.prefix, 'perfdhcp', '-4', '-l', '10.90.0.2', ...args, '10.90.0.1'], { reject: false, all: true });
+  if (r.exitCode === 2 || /command not found|No such file/.test(String(r.all))) throw new Error(`perfdhcp failed (install Debian kea-admin): ${String(r.all).slice(-500)}`);
+  return String(r.all);
+}
+
+const pool = { subnet: '10.90.0.0/16', range: { start: '10.90.1.0', end: '10.90.200.255' } };
+
+interface Peer {
+  name: string;
+  start(srv: Netns, dir: string): Promise<{ stop(): Promise<void>; rssKb(): Promise<number>; unique(): Promise<boolean> }>;
+}
+
+const pbxboot: Peer = {
+  name: 'pbxboot',
+  async start(srv, dir) {
+    const s = await startServer(srv, { mode: 'server', address: '10.90.0.1', pools: [{ ...pool, leaseSeconds: 3600 }], autoEnroll: true, quiet: true, sqlite: join(dir, `state-${Date.now()}.sqlite`) });
+    return {
+      stop: async () => void (await s.stop()),
+      rssKb: async () => Number((await s.report()).rss) / 1024,
+      unique: async () => (await s.report()).unique === true,
+    };
+  },
+};
+
+function dnsmasq(extra: string[], name: string): Peer {
+  return {
+    name,
+    async start(srv, dir) {
+      const p = execa('ip', ['netns', 'exec', srv.name, 'dnsmasq', '--no-daemon', '--port=0', '--interface=eth0', '--dhcp-authoritative', '--dhcp-lease-max=100000',
+        `--dhcp-range=${pool.range.start},${pool.range.end},255.255.0.0,1h`, `--dhcp-leasefile=${join(dir, `dnsmasq-${Date.now()}.leases`)}`, ...extra], { reject: false });
+      await new Promise((r) => setTimeout(r, 500));
+      if (p.exitCode !== null) throw new Error(`dnsmasq did not start (install dnsmasq-base): ${String((await p).stderr)}`);
+      const rss = async () => {
+        const kids = await execa('pgrep', ['-P', String(p.pid)], { reject: false });
+        const pid = String(kids.stdout).split('\n')[0] || String(p.pid);
+        return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+      };
+      return { stop: async () => void (p.kill('SIGTERM'), await p), rssKb: rss, unique: async () => true };
+    },
+  };
+}
+
+/** Heap held by the lease table for 10,000 bound leases (in-process, after full GCs). */
+function leaseTableHeapKb(): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const p = parsePool({ subnet: '10.90.0.0/16', range: { start: '10.90.1.0', end: '10.90.200.255' } });
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const lt = new LeaseTable([p], { now: Date.now });
+  for (let i = 0; i < 10_000; i++) {
+    const mac = `02:00:${intToIp(i).split('.').map((x) => Number(x).toString(16).padStart(2, '0')).join(':')}`;
+    lt.bind(mac, intToIp(p.start + i), 3600, { clientId: null, hostname: null });
+  }
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  if (lt.size !== 10_000) throw new Error('lease table size');
+  return (after - before) / 1024;
+}
+
+const bench: Bench = async (ctx) => {
+  const period = ctx.quick ? 2 : 4;
+  const dir = mkdtempSync(join(tmpdir(), 'pbx-dhcp-bench-'));
+  const srv = await createNetns('bds');
+  const cli = await createNetns('bdc');
+  await linkVeth(srv, '10.90.0.1/16', cli, '10.90.0.2/16');
+  const peers = [pbxboot, dnsmasq([], 'dnsmasq'), dnsmasq(['--no-ping'], 'dnsmasq --no-ping')];
+  const result: Record<string, { best: Run | null; aval: { seconds: number; lost: number; nonUnique: number } | null; memKbPer10k: number | null; unique: boolean }> = {};
+  try {
+    for (const peer of peers) {
+      const rates = peer.name === 'pbxboot' ? (ctx.quick ? [500, 1500] : [500, 1000, 1500, 2000, 3000, 4000, 6000]) : ctx.quick ? [50, 200] : [50, 100, 200, 400, 800];
+      const s = await peer.start(srv, dir);
+      // Same warm-up for every server (JIT, caches), then the measured runs.
+      await perfdhcp(cli, ['-r', '100', '-R', '10000', '-p', '2'], 40);
+      const rss0 = await s.rssKb();
+      let best: Run | null = null;
+      let nonUnique = 0;
+      for (const rate of rates) {
+        const out = await perfdhcp(cli, ['-r', String(rate), '-R', '10000', '-p', String(period), '-u'], period + 30);
+        const r = parse(out);
+        nonUnique += r.nonUnique;
+        ctx.log(`${peer.name}: offered ${rate}/s → ${r.rate.toFixed(0)} DORA/s, drops ${r.drops.toFixed(2)} %, offer ${r.offerMs.toFixed(2)} ms`);
+        if (r.drops < 1 && (!best || r.rate > best.rate)) best = r;
+        if (r.drops >= 5) break; // past saturation
+      }
+      const rss1 = await s.rssKb();
+      const unique = (await s.unique()) && nonUnique === 0;
+      await s.stop();
+      // Avalanche: a boot storm of fresh clients against a fresh server.
+      const a = await peer.start(srv, dir);
+      const n = ctx.quick ? 200 : 1000;
+      const out = await perfdhcp(cli, ['--scenario', 'avalanche', '-R', String(n), '-u'], ctx.quick ? 60 : 120);
+      const ra = parse(out, true);
+      const secs = ra.seconds ?? NaN; // NaN: not done before the timeout
+      const acks = Number(/\*\*\*Statistics for: REQUEST-ACK\*\*\*[\s\S]*?received packets: (\d+)/.exec(out)?.[1] ?? 0);
+      ctx.log(`${peer.name}: avalanche ${n} clients → ${acks} leased in ${secs.toFixed(1)} s`);
+      await a.stop();
+      result[peer.name] = { best, aval: { seconds: secs, lost: Math.max(0, n - acks), nonUnique: ra.nonUnique }, memKbPer10k: rss1 - rss0, unique };
+    }
+  } finally {
+    await destroyAllNetns();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const p = result.pbxboot!;
+  const others = Object.entries(result).filter(([k]) => k !== 'pbxboot');
+  const peersOf = (f: (r: (typeof result)[string]) => number | null) => Object.fromEntries(others.map(([k, v]) => [k, f(v)]));
+  const note = 'perfdhcp as relay, 10,000 clients, leases persisted; loaded 2-core machine';
+  const rows: BenchRow[] = [
+    { group: 'dhcp', metric: 'DORA/s at < 1 % drops', unit: 'DORA/s', pbxboot: p.best?.rate ?? 0, peers: peersOf((r) => r.best?.rate ?? 0), higherIsBetter: true, note },
+    { group: 'dhcp', metric: 'offer latency at that rate (perfdhcp avg)', unit: 'ms', pbxboot: p.best?.offerMs ?? null, peers: peersOf((r) => r.best?.offerMs ?? null) },
+    { group: 'dhcp', metric: `avalanche ${ctx.quick ? 200 : 1000} clients: time to all leased`, unit: 's', pbxboot: p.aval?.seconds ?? null, peers: peersOf((r) => r.aval?.seconds ?? null) },
+    { group: 'dhcp', metric: 'avalanche: clients without a lease', unit: 'clients', pbxboot: p.aval?.lost ?? null, peers: peersOf((r) => r.aval?.lost ?? null) },
+    { group: 'dhcp', metric: 'addresses given to two clients', unit: 'count', pbxboot: p.unique ? 0 : 1, note: 'perfdhcp -u + server lease table' },
+    { group: 'dhcp', metric: 'RSS growth over the 10,000-client runs', unit: 'KiB', pbxboot: p.memKbPer10k, peers: peersOf((r) => r.memKbPer10k), note: 'whole process; pbxboot includes SQLite page cache' },
+    { group: 'dhcp', metric: 'heap per 10,000 leases (lease table)', unit: 'KiB', pbxboot: leaseTableHeapKb() },
+  ];
+  return rows;
+};
+export default bench;
