@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entry = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
+// tsx by URL, so the CLI can run with any working directory.
+const tsx = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 
 export interface CliResult {
   code: number;
@@ -15,7 +17,7 @@ export interface CliResult {
 
 export async function pbx(args: string[], opts: { cwd?: string; env?: Record<string, string>; prefix?: string[] } = {}): Promise<CliResult> {
   const [cmd, ...pre] = [...(opts.prefix ?? []), process.execPath];
-  const r = await execa(cmd!, [...pre, '--import', 'tsx', entry, ...args], {
+  const r = await execa(cmd!, [...pre, '--import', tsx, entry, ...args], {
     cwd: opts.cwd ?? root,
     env: { NO_COLOR: '1', ...opts.env },
     reject: false,
@@ -31,7 +33,7 @@ export async function startServe(
 ): Promise<{ url: string; proc: ChildProcess; stop(): Promise<number | null>; stderr(): string }> {
   // With a prefix (ip netns exec NS), the signal goes to `ip`, which execs node: same process.
   const [cmd, ...pre] = [...(opts.prefix ?? []), process.execPath];
-  const proc = spawn(cmd!, [...pre, '--import', 'tsx', entry, 'serve', ...args], {
+  const proc = spawn(cmd!, [...pre, '--import', tsx, entry, 'serve', ...args], {
     cwd: opts.cwd,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

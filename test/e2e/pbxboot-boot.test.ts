@@ -1,0 +1,85 @@
+// Real PXE clients boot through pbxboot alone (issue 5): QEMU BIOS and UEFI
+// machines on a bridge in a namespace, `pbxboot serve` in DHCP server mode with
+// TFTP and the HTTP boot routes; the node agent reaches `ready`, and the node's
+// timeline in `pbxboot logs` shows every step.
+import t from 'tap';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { createBootLan, enableIpv6Forwarding, killNsProcesses, startRadvd } from '../helpers/boot-lan.js';
+import { bootToReady, repoRoot, testImageDir, ipxeDir } from '../helpers/boot-run.js';
+import { startPbxbootOn, startPbxbootServer } from '../helpers/boot-pbxboot.js';
+import { destroyAllNetns, requireNetns } from '../helpers/netns.js';
+import { randomMac, requireQemu, startVm } from '../helpers/qemu.js';
+
+const artifacts = join(repoRoot, 'test/artifacts');
+
+t.before(async () => {
+  await requireNetns();
+  await requireQemu('uefi');
+  if (!existsSync(join(ipxeDir, 'ipxe.efi'))) await execa(join(repoRoot, 'scripts/fetch-ipxe.sh'), { stdio: 'inherit' });
+  await execa(join(repoRoot, 'scripts/build-test-image.sh'), { stdio: 'inherit' });
+  if (!existsSync(join(testImageDir, 'initrd.img'))) throw new Error('test image not built');
+  mkdirSync(artifacts, { recursive: true });
+});
+
+for (const firmware of ['bios', 'uefi'] as const) {
+  t.test(`${firmware} VM netboots to ready through pbxboot (server mode)`, { timeout: 300_000 }, async (t) => {
+    const lan = await createBootLan(`pbx${firmware}`, firmware === 'bios' ? 91 : 92);
+    t.teardown(async () => {
+      await killNsProcesses(lan.ns.name);
+      await lan.destroy();
+      await destroyAllNetns();
+    });
+    const tl = await bootToReady({
+      lan,
+      firmware,
+      startServer: startPbxbootServer,
+      ra: true,
+      serialLog: join(artifacts, `pbxboot-${firmware}.serial.log`),
+      timeoutMs: 240_000,
+    });
+    t.comment(`${firmware}: ${JSON.stringify(tl)}`);
+    t.ok(tl.totalMs > 0 && tl.totalMs < 240_000, `${firmware} reached ready in ${(tl.totalMs / 1000).toFixed(1)} s`);
+    t.ok(tl.toScriptMs > 0 && tl.kernelMs > 0 && tl.agentMs > 0, 'stages in order');
+  });
+}
+
+t.test('unenrolled MAC is discovered and does not boot; enrolled node reaches ready with its full timeline', { timeout: 300_000 }, async (t) => {
+  const lan = await createBootLan('pbxman', 93);
+  t.teardown(async () => {
+    await killNsProcesses(lan.ns.name);
+    await lan.destroy();
+    await destroyAllNetns();
+  });
+  startRadvd(lan);
+  await enableIpv6Forwarding(lan);
+  const p = await startPbxbootOn(lan, 'console=ttyS0 quiet', { enroll: 'manual' });
+  t.teardown(() => p.server.stop());
+  const mac = randomMac();
+  const vm = await startVm({ nsName: lan.ns.name, bridge: lan.bridge, firmware: 'bios', mac, serialLog: join(artifacts, 'pbxboot-unknown.serial.log'), timeoutMs: 200_000 });
+  t.teardown(() => vm.stop());
+  await vm.waitForLine(/is not set up to boot/, 120_000);
+  const nodes = JSON.parse((await p.cli(['nodes', 'ls', '--json'])).stdout) as { name: string; state: string; macs: string[] }[];
+  t.same(nodes.map((n) => [n.macs[0], n.state]), [[mac, 'discovered']], 'recorded as discovered');
+  t.notOk((await p.events(`--mac ${mac}`)).some((e) => e.stage === 'http.ipxe-script'), 'no boot script, no token');
+  await vm.stop();
+
+  // Accept it; the same machine now boots to ready.
+  t.equal((await p.cli(['nodes', 'accept', mac, '--name', 'pbx01'])).code, 0);
+  const vm2 = await startVm({ nsName: lan.ns.name, bridge: lan.bridge, firmware: 'bios', mac, serialLog: join(artifacts, 'pbxboot-accepted.serial.log'), timeoutMs: 200_000 });
+  t.teardown(() => vm2.stop());
+  const until = Date.now() + 180_000;
+  let state = '';
+  while (Date.now() < until && state !== 'ready') {
+    await new Promise((r) => setTimeout(r, 1000));
+    state = (JSON.parse((await p.cli(['nodes', 'show', 'pbx01', '--json'])).stdout) as { node: { state: string } }).node.state;
+  }
+  t.equal(state, 'ready', 'accepted node reached ready');
+  const stages = (await p.events('--node pbx01')).map((e) => e.stage);
+  const want = ['dhcp.discover', 'dhcp.offer', 'dhcp.request', 'dhcp.ack', 'http.ipxe-script', 'http.file', 'http.bundle', 'agent.ready'];
+  for (const s of want) t.ok(stages.includes(s), `timeline has ${s}`);
+  const show = await p.cli(['nodes', 'show', 'pbx01']);
+  t.match(show.stdout, /last boot:[\s\S]*dhcp\.discover[\s\S]*agent\.ready/);
+  t.comment(show.stdout);
+});
