@@ -41,6 +41,8 @@ export class LeaseTable {
   private readonly reservedIp = new Map<number, string>(); // ip → mac
   private readonly reservedMac = new Map<string, number>(); // mac → ip
   private readonly cursor = new Map<string, number>();
+  /** pool id → time a full scan found nothing; a storm against a full pool must not scan it per packet */
+  private readonly fullAt = new Map<string, number>();
   private readonly excluded: Set<number>;
   private readonly offerHoldMs: number;
   private readonly declineHoldMs: number;
@@ -141,14 +143,18 @@ export class LeaseTable {
   }
 
   private nextFree(pool: Pool, mac: string, now: number): string | null {
+    const full = this.fullAt.get(pool.id);
+    if (full !== undefined && now - full < 1000) return null;
     const size = pool.end - pool.start + 1;
     let at = this.cursor.get(pool.id) ?? pool.start;
     for (let i = 0; i < size; i++, at = at >= pool.end ? pool.start : at + 1) {
       if (this.usable(pool, mac, at, now)) {
         this.cursor.set(pool.id, at >= pool.end ? pool.start : at + 1);
+        this.fullAt.delete(pool.id);
         return intToIp(at);
       }
     }
+    this.fullAt.set(pool.id, now);
     return null;
   }
 
@@ -164,6 +170,7 @@ export class LeaseTable {
   forgetOffer(pool: Pool, mac: string): void {
     const e = this.byMac.get(this.key(pool, mac));
     if (e && e.state === 'offered') {
+      this.fullAt.clear();
       this.byIp.delete(e.ip);
       this.byMac.delete(this.key(pool, mac));
     }
@@ -192,6 +199,7 @@ export class LeaseTable {
     const now = this.opts.now();
     e.state = 'released';
     e.expiresAt = now;
+    this.fullAt.clear();
     return this.toLease(e, now);
   }
 
