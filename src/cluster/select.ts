@@ -5,28 +5,32 @@
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Split `items` (keys unique) into those to keep and the `count` with the largest keys, both in input order. */
-export function takeLargest<T>(items: readonly T[], count: number, key: (t: T) => string): { keep: T[]; take: T[] } {
-  if (count <= 0) return { keep: [...items], take: [] };
-  if (count >= items.length) return { keep: [], take: [...items] };
+export function takeLargest<T>(
+  items: readonly T[],
+  count: number,
+  key: (t: T) => string,
+): { keep: readonly T[]; take: readonly T[] } {
+  if (count <= 0) return { keep: items, take: [] };
+  if (count >= items.length) return { keep: [], take: items };
+  let least: string; // the smallest key taken
   if (count > 16) {
-    const keys = items.map(key).sort(cmp);
-    const least = keys[keys.length - count]!; // the smallest key taken
-    const keep: T[] = [];
-    const take: T[] = [];
-    for (const t of items) (key(t) >= least ? take : keep).push(t);
-    return { keep, take };
-  }
-  // count small: `count` linear scans for the next largest key below the last.
-  const taken = new Set<number>();
-  for (let k = 0; k < count; k++) {
-    let best = -1;
-    for (let i = 0; i < items.length; i++) {
-      if (!taken.has(i) && (best < 0 || key(items[i]!) > key(items[best]!))) best = i;
+    least = items.map(key).sort(cmp)[items.length - count]!;
+  } else {
+    // `count` linear scans, each for the largest key below the previous one.
+    let below: string | null = null;
+    least = '';
+    for (let k = 0; k < count; k++) {
+      let best: string | null = null;
+      for (const t of items) {
+        const x = key(t);
+        if ((below === null || x < below) && (best === null || x > best)) best = x;
+      }
+      below = best;
+      least = best!;
     }
-    taken.add(best);
   }
   const keep: T[] = [];
   const take: T[] = [];
-  items.forEach((t, i) => (taken.has(i) ? take : keep).push(t));
+  for (const t of items) (key(t) >= least ? take : keep).push(t);
   return { keep, take };
 }

@@ -194,6 +194,8 @@ t.test('moves carry from/to and come in agent id order whatever the input order'
 t.test('duplicate ids are refused', async (t) => {
   t.throws(() => balance([agent('a', null), agent('a', null)], [node('n1')]), { code: 'E_USAGE' });
   t.throws(() => balance([], [node('n1'), node('n1')]), { code: 'E_USAGE' });
+  const crowd = [agent('a', 'n1'), agent('a', 'n1'), agent('a', 'n1'), agent('b', 'n1', { pinnedNode: 'n1' })];
+  t.throws(() => balance(crowd, [node('n1'), node('n2')]), { code: 'E_USAGE' }, 'duplicates on an over-quota node');
 });
 
 t.test('wouldStrand', async (t) => {
