@@ -96,6 +96,16 @@ export class LeaseTable {
     }
   }
 
+  /** One node's fixed address, as its lookup reports it (kept until the next setReservations). */
+  reserve(mac: string, ip: string): void {
+    const n = ipToInt(ip);
+    if (Number.isNaN(n) || this.reservedMac.get(mac) === n) return;
+    const old = this.reservedMac.get(mac);
+    if (old !== undefined) this.reservedIp.delete(old);
+    this.reservedIp.set(n, mac);
+    this.reservedMac.set(mac, n);
+  }
+
   private live(e: Entry | undefined, now: number): boolean {
     return e !== undefined && e.expiresAt > now;
   }

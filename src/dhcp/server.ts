@@ -140,6 +140,7 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
     if (early) return finish(early, null);
     let node = await o.directory.lookup(f.mac);
     if (node === null && isBootClient(f)) node = await o.directory.discovered(f.mac, f);
+    if (node?.ip && o.mode === 'server') table.reserve(f.mac, node.ip); // the node record's address wins
     const address = pool ? table.view(pool, f.mac, f.requestedIp) : null;
     return finish(decide({ ...base, server, table: o.bootTable, node, address }), node);
 

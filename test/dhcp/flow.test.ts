@@ -25,6 +25,7 @@ const directory: BootDirectory = {
   discovered: async () => null,
 };
 for (let i = 1; i <= 9; i++) nodes.set(`02:00:00:00:00:0${i}`, { id: `n${i}`, name: `n${i}`, state: 'enrolled', allowNetboot: true });
+nodes.set('02:00:00:00:00:0a', { id: 'fixed', name: 'fixed', state: 'active', allowNetboot: false, ip: '127.0.0.42' });
 const mac = (i: number) => `02:00:00:00:00:0${i}`;
 
 async function open(sink: RecordingSink, extra: Partial<DhcpServerOptions> = {}) {
@@ -77,6 +78,14 @@ t.test('DORA relayed, option 82 echoed, boot file, offer fast', async (t) => {
   t.same(row, { mac: mac(1), state: 'bound' }, 'lease persisted before the ACK');
   for (const st of ['dhcp.discover', 'dhcp.offer', 'dhcp.request', 'dhcp.ack']) t.equal(sink.stage(st, mac(1)).length, 1, st);
   t.match(sink.stage('dhcp.offer', mac(1))[0]!.detail, { arch: 7, vendorClass: 'PXEClient:Arch:00007:UNDI:003000', relay: '127.0.0.1', bootfile: 'ipxe.efi' });
+});
+
+t.test("a node's reserved address (outside the dynamic range) is what it gets, without a boot file", async (t) => {
+  const offer = await client.exchange(request({ type: MsgType.DISCOVER, mac: '02:00:00:00:00:0a', arch: 7, vendorClass: 'PXEClient:Arch:00007:UNDI:003000' }), S);
+  t.equal(offer!.yiaddr, '127.0.0.42');
+  t.equal(offer!.file, '', 'allowNetboot=false: address only (boots from disk)');
+  const ack = await client.exchange(request({ type: MsgType.REQUEST, mac: '02:00:00:00:00:0a', requested: '127.0.0.42', serverId: '127.0.0.1' }), S);
+  t.equal(typedOptions(ack!).messageType, MsgType.ACK);
 });
 
 t.test('NAK for an address held by another client or off-subnet', async (t) => {
