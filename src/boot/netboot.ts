@@ -34,7 +34,19 @@ export function interfaceAddress(config: Pick<Config, 'interface' | 'serverAddre
 export async function startNetboot(config: Config, store: StateStore, sink: EventSink, imagesDir: string): Promise<Netboot> {
   const address = interfaceAddress(config);
   const tftpRoot = resolve(config.tftp.root || join(imagesDir, 'ipxe'));
-  const tftp = await startTftpServer({ host: address, port: config.tftp.port, root: tftpRoot, maxTransfers: config.tftp.maxTransfers, sink });
+  const t = config.tftp;
+  const tftp = await startTftpServer({
+    host: address,
+    port: t.port,
+    root: tftpRoot,
+    maxTransfers: t.maxTransfers,
+    maxBlksize: t.maxBlksize,
+    maxWindowsize: t.maxWindowsize,
+    retries: t.retries,
+    timeoutMs: t.timeoutMs,
+    perClientRate: { perSecond: t.ratePerSecond, burst: t.rateBurst },
+    sink,
+  });
   let dhcp: DhcpServerHandle | null = null;
   try {
     if (config.dhcp.mode !== 'off') {

@@ -40,6 +40,12 @@ tftp:
   root: ""          # default: <images.dir>/ipxe (scripts/fetch-ipxe.sh puts iPXE there)
   port: 69
   maxTransfers: 64  # concurrent transfers; more requests wait in a queue
+  maxBlksize: 1468  # RFC 2348 cap (1468 fits a 1500-byte MTU)
+  maxWindowsize: 64 # RFC 7440 cap
+  retries: 5        # retransmissions before a transfer is abandoned
+  timeoutMs: 1000   # retransmission timeout unless the client negotiates one
+  ratePerSecond: 20 # new requests per second per client IP
+  rateBurst: 40
 
 http:
   host: 127.0.0.1   # the API and boot routes; use 0.0.0.0 to serve nodes

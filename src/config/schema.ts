@@ -53,6 +53,15 @@ export const configSchema = z.strictObject({
       root: z.string().default(''),
       port: port.default(69),
       maxTransfers: z.number().int().min(1).default(64),
+      /** RFC 2348 cap; 1468 fits a 1500-byte MTU (1500 - IP 20 - UDP 8 - TFTP 4) */
+      maxBlksize: z.number().int().min(8).max(65464).default(1468),
+      /** RFC 7440 cap */
+      maxWindowsize: z.number().int().min(1).max(64).default(64),
+      retries: z.number().int().min(1).max(20).default(5),
+      timeoutMs: z.number().int().min(50).max(60_000).default(1000),
+      /** new requests per second per client IP (a boot storm queues, one client cannot flood) */
+      ratePerSecond: z.number().min(0.1).default(20),
+      rateBurst: z.number().int().min(1).default(40),
     })
     .prefault({}),
   http: z
