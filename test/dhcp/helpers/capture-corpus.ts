@@ -1,5 +1,5 @@
 // One-off: captures real DHCP packets (udhcpc, dhclient, dhcrelay, dnsmasq, pbxboot) with tcpdump inside
-// namespaces and writes test/dhcp/fixtures/<name>.bin. Run: node --import tsx test/dhcp/helpers/capture-corpus.ts
+// namespaces and writes test/dhcp/fixtures/<name>.bin. Run: node --import tsx test/dhcp/helpers/capture-corpus.ts --write
 import { execa } from 'execa';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,11 @@ import { setMac } from './topology.js';
 import { readPcapUdp } from './pcap.js';
 
 const fixtures = new URL('../fixtures/', import.meta.url).pathname;
+// Only with --write: tap may load this file when given the directory, and must not rewrite the corpus.
+if (!process.argv.includes('--write')) {
+  console.log('not writing fixtures (pass --write)');
+  process.exit(0);
+}
 const tmp = mkdtempSync(join(tmpdir(), 'pbx-cap-'));
 const scripts = clientScriptDir();
 

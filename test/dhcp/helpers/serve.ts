@@ -17,7 +17,11 @@ export interface ServeConfig extends Omit<DhcpServerOptions, 'directory' | 'sink
   quiet?: boolean;
 }
 
-const cfg = JSON.parse(process.argv[2] ?? '{}') as ServeConfig;
+if (!process.argv[2]) {
+  console.log('usage: serve.ts <json config> (started by lab.ts inside a namespace)');
+  process.exit(0);
+}
+const cfg = JSON.parse(process.argv[2]) as ServeConfig;
 const byId = new Map(cfg.nodes.map((n) => [n.id, n]));
 const directory: BootDirectory = {
   async lookup(mac) {

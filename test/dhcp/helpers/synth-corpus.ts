@@ -1,9 +1,14 @@
 // One-off: writes SYNTHESIZED fixtures (labelled synth-*) built byte by byte from the specs, not by our encoder:
 // a UEFI PXE ROM DISCOVER (PXE 2.1 + RFC 4578), an option-overload packet (RFC 2132 §9.3) and a split long option
-// (RFC 3396). Run: node --import tsx test/dhcp/helpers/synth-corpus.ts
+// (RFC 3396). Run: node --import tsx test/dhcp/helpers/synth-corpus.ts --write
 import { writeFileSync } from 'node:fs';
 
 const fixtures = new URL('../fixtures/', import.meta.url).pathname;
+// Only with --write: tap may load this file when given the directory, and must not rewrite the corpus.
+if (!process.argv.includes('--write')) {
+  console.log('not writing fixtures (pass --write)');
+  process.exit(0);
+}
 
 function header(xid: number, mac: number[], flags = 0x8000): Buffer {
   const b = Buffer.alloc(240);
