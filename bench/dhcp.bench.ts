@@ -116,7 +116,7 @@ const bench: Bench = async (ctx) => {
   const result: Record<string, { best: Run | null; lowOfferMs: number; served: { mean: number; max: number } | null; aval: { seconds: number; lost: number; nonUnique: number } | null; memKbPer10k: number | null; unique: boolean }> = {};
   try {
     for (const peer of peers) {
-      const rates = peer.name === 'pbxboot' ? (ctx.quick ? [300, 600, 1000] : [500, 1000, 1500, 2000, 3000, 4000, 6000]) : ctx.quick ? [50, 200] : [50, 100, 200, 400, 800];
+      const rates = peer.name === 'pbxboot' ? (ctx.quick ? [300, 600, 1000] : [500, 1000, 1250, 1500, 1750, 2000, 3000]) : ctx.quick ? [50, 200] : [50, 100, 200, 300, 400, 600];
       const s = await peer.start(srv, dir);
       // Same warm-up for every server (JIT, caches), which also gives the offer latency at an equal, light load.
       const low = parse(await perfdhcp(cli, ['-r', '100', '-R', '10000', '-p', String(period)], period + 30));
