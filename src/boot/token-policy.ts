@@ -13,7 +13,7 @@ export interface TokenRecord {
 
 export type TokenUse = 'bundle' | 'events';
 
-export type TokenVerdict = { ok: true; spend: boolean } | { ok: false; status: 401 | 403 | 410; reason: string };
+export type TokenVerdict = { ok: true; spend: boolean; kind: TokenKind } | { ok: false; status: 401 | 403 | 410; reason: string };
 
 export const bootTokenTtlMs = 15 * 60_000;
 export const nodeTokenTtlMs = 365 * 86_400_000;
@@ -23,11 +23,15 @@ export function judgeToken(rec: TokenRecord | null, nodeId: string, use: TokenUs
   if (now > rec.expiresAt) return { ok: false, status: 410, reason: 'token expired' };
   if (rec.kind === 'boot') {
     if (rec.ip && ip && rec.ip !== ip) return { ok: false, status: 403, reason: `token issued to ${rec.ip}, presented from ${ip}` };
-    if (rec.usedAt !== null) return { ok: false, status: 410, reason: 'boot token already used' };
-    if (use === 'bundle') return { ok: true, spend: true };
-    return { ok: true, spend: false }; // stage events before the bundle (agent.start, net.up)
+    if (use === 'bundle') {
+      if (rec.usedAt !== null) return { ok: false, status: 410, reason: 'boot token already used' };
+      return { ok: true, spend: true, kind: 'boot' };
+    }
+    // Stage events (agent.start, net.up, bundle.fetched) may come with the boot
+    // token, even just after it was spent; `ready` needs the node token.
+    return { ok: true, spend: false, kind: 'boot' };
   }
-  return { ok: true, spend: false };
+  return { ok: true, spend: false, kind: 'node' };
 }
 
 /** The first characters of a token, for logs: tokens are never logged in full. */

@@ -59,7 +59,8 @@ t.test('unenrolled MAC is discovered and does not boot; enrolled node reaches re
   const mac = randomMac();
   const vm = await startVm({ nsName: lan.ns.name, bridge: lan.bridge, firmware: 'bios', mac, serialLog: join(artifacts, 'pbxboot-unknown.serial.log'), timeoutMs: 200_000 });
   t.teardown(() => vm.stop());
-  await vm.waitForLine(/is not set up to boot/, 120_000);
+  // pbxboot does not answer an unenrolled PXE client at all: iPXE finds nothing to boot.
+  await vm.waitForLine(/Nothing to boot|No bootable device/, 150_000);
   const nodes = JSON.parse((await p.cli(['nodes', 'ls', '--json'])).stdout) as { name: string; state: string; macs: string[] }[];
   t.same(nodes.map((n) => [n.macs[0], n.state]), [[mac, 'discovered']], 'recorded as discovered');
   t.notOk((await p.events(`--mac ${mac}`)).some((e) => e.stage === 'http.ipxe-script'), 'no boot script, no token');
@@ -82,4 +83,36 @@ t.test('unenrolled MAC is discovered and does not boot; enrolled node reaches re
   const show = await p.cli(['nodes', 'show', 'pbx01']);
   t.match(show.stdout, /last boot:[\s\S]*dhcp\.discover[\s\S]*agent\.ready/);
   t.comment(show.stdout);
+});
+
+t.test('proxy mode: dnsmasq hands out the address, pbxboot the boot file; a UEFI machine boots to ready', { timeout: 300_000 }, async (t) => {
+  const lan = await createBootLan('pbxproxy', 94);
+  t.teardown(async () => {
+    await killNsProcesses(lan.ns.name);
+    await lan.destroy();
+    await destroyAllNetns();
+  });
+  // A plain DHCP server with no PXE options at all: the boot file can only come from pbxboot.
+  lan.spawn('dnsmasq', ['--no-daemon', '--port=0', '--conf-file=/dev/null', '--interface=br0', '--bind-interfaces', `--dhcp-range=${lan.prefix}.50,${lan.prefix}.90,12h`, '--no-ping', '--log-dhcp']);
+  startRadvd(lan);
+  await enableIpv6Forwarding(lan);
+  const p = await startPbxbootOn(lan, 'console=ttyS0 quiet', { enroll: 'manual', dhcpMode: 'proxy' });
+  t.teardown(() => p.server.stop());
+  const mac = randomMac();
+  t.equal((await p.cli(['nodes', 'add', mac, '--name', 'pbx02'])).code, 0);
+  const vm = await startVm({ nsName: lan.ns.name, bridge: lan.bridge, firmware: 'uefi', mac, serialLog: join(artifacts, 'pbxboot-proxy.serial.log'), timeoutMs: 250_000 });
+  t.teardown(() => vm.stop());
+  const until = Date.now() + 240_000;
+  let state = '';
+  while (Date.now() < until && state !== 'ready') {
+    await new Promise((r) => setTimeout(r, 1000));
+    state = (JSON.parse((await p.cli(['nodes', 'show', 'pbx02', '--json'])).stdout) as { node: { state: string } }).node.state;
+  }
+  t.equal(state, 'ready', 'reached ready with pbxboot in proxy mode');
+  const evs = await p.events('--node pbx02');
+  const acks = evs.filter((e) => e.stage === 'dhcp.ack' || e.stage === 'dhcp.offer');
+  t.ok(acks.length > 0 && acks.every((e) => e.detail.proxy === true && e.detail.ip === undefined), 'pbxboot answered as proxyDHCP and never handed out an address');
+  t.ok(evs.some((e) => e.stage === 'tftp.complete'), 'UEFI firmware fetched ipxe.efi over TFTP');
+  const node = JSON.parse((await p.cli(['nodes', 'show', 'pbx02', '--json'])).stdout) as { node: { ip: string } };
+  t.match(node.node.ip, new RegExp(`^${lan.prefix.replace(/\./g, '\\.')}\\.(5\\d|[6-8]\\d|90)$`), 'the address came from dnsmasq');
 });

@@ -14,6 +14,8 @@ import type { BootEvent } from '../../src/events/event.js';
 
 export interface PbxbootLabOptions {
   enroll?: 'auto' | 'manual';
+  /** server (default): pbxboot hands out addresses; proxy: another DHCP server does */
+  dhcpMode?: 'server' | 'proxy';
   /** extra YAML appended to the generated pbxboot.yaml */
   extraYaml?: string;
 }
@@ -29,7 +31,7 @@ export async function startPbxbootOn(lan: BootLan, cmdline: string, o: PbxbootLa
       `images: { dir: ${join(repoRoot, 'images')} }`,
       `http: { host: 0.0.0.0, port: 8080 }`,
       'dhcp:',
-      '  mode: server',
+      `  mode: ${o.dhcpMode ?? 'server'}`,
       `  pools: [{ subnet: ${lan.prefix}.0/24, start: ${lan.prefix}.100, end: ${lan.prefix}.200, router: ${lan.serverIp} }]`,
       'profiles:',
       '  default:',

@@ -71,7 +71,8 @@ t.test('enrolled node: script → bundle (token + IP) → ready; reuse and forei
   t.equal((await store.nodes.get('pbx01')).state, 'booting');
 
   const early = await call('POST', `/v1/boot/${node.id}/events?token=${token}`, { body: { stage: 'ready' } });
-  t.equal(early.status, 409, 'ready before the bundle is refused');
+  t.equal(early.status, 403, 'ready with the boot token (before the bundle) is refused');
+  t.equal((await call('POST', `/v1/boot/${node.id}/events?token=${token}`, { body: { stage: 'net.up' } })).status, 200, 'stage events with the boot token');
   t.equal((await call('GET', `/v1/boot/${node.id}/bundle?token=${token}`, { ip: '10.0.0.99' })).status, 403, 'token from another IP');
   t.equal((await call('GET', `/v1/boot/${node.id}/bundle?token=wrong`)).status, 401);
   const b = await call('GET', `/v1/boot/${node.id}/bundle?token=${token}`);
@@ -83,7 +84,8 @@ t.test('enrolled node: script → bundle (token + IP) → ready; reuse and forei
   t.not(nodeToken, token, 'a new node token replaces the spent boot token');
   t.equal((await store.nodes.get('pbx01')).state, 'configured');
   t.equal((await call('GET', `/v1/boot/${node.id}/bundle?token=${token}`)).status, 410, 'boot token is single-use');
-  t.equal((await call('POST', `/v1/boot/${node.id}/events?token=${token}`, { body: { stage: 'ready' } })).status, 410, 'spent boot token cannot phone home');
+  t.equal((await call('POST', `/v1/boot/${node.id}/events?token=${token}`, { body: { stage: 'ready' } })).status, 403, 'spent boot token cannot phone home ready');
+  t.equal((await call('POST', `/v1/boot/${node.id}/events?token=${token}`, { body: { stage: 'bundle.fetched' } })).status, 200, 'but may still report a stage');
 
   const poll = await call('GET', `/v1/boot/${node.id}/bundle?token=${nodeToken}`, { headers: { 'if-none-match': b.headers!.etag! } });
   t.equal(poll.status, 304, 'unchanged bundle: 304 on the ETag poll');

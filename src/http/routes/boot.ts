@@ -55,7 +55,8 @@ export function registerBootRoutes(router: Router, ctx: ApiContext, o: BootRoute
     const profile = resolveProfile(ctx.config, node.profile);
     const token = await tokens.issue(node.id, 'boot', bootTokenTtlMs, ip);
     // The boot began with the DHCP exchange just before this request.
-    const recent = await events.query({ mac, stage: 'dhcp.discover', since: Date.now() - 180_000, limit: 10 });
+    // (not before the node's last change: an unenrolled attempt before `accept` is not this boot)
+    const recent = await events.query({ mac, stage: 'dhcp.discover', since: Math.max(Date.now() - 180_000, node.updatedAt), limit: 10 });
     node = await nodes.transition(node.id, 'booting', null, {
       lastBootAt: recent[0]?.time ?? Date.now(),
       ...(node.bootOnce ? { allowNetboot: false } : {}),
@@ -76,7 +77,7 @@ export function registerBootRoutes(router: Router, ctx: ApiContext, o: BootRoute
     return { status: 200, file: { path: join(o.imagesDir, rel), contentType: 'application/octet-stream' } };
   });
 
-  type Authorised = { node: Node; token: string; spend: boolean; refused?: undefined } | { refused: HttpResponse };
+  type Authorised = { node: Node; token: string; spend: boolean; kind: 'boot' | 'node'; refused?: undefined } | { refused: HttpResponse };
   async function authorise(req: HttpRequest, use: TokenUse): Promise<Authorised> {
     const node = await nodes.get(req.params.node!);
     const token = req.query.get('token') ?? '';
@@ -85,7 +86,7 @@ export function registerBootRoutes(router: Router, ctx: ApiContext, o: BootRoute
       ctx.sink.emit({ node: node.id, mac: node.macs[0] ?? null, stage: 'http.token-refused', level: 'warn', detail: { use, reason: verdict.reason, ip: req.remoteAddress, token: tokenHint(token) } });
       return { refused: json(verdict.status, { error: { code: 'E_AUTH', message: verdict.reason } }) };
     }
-    return { node, token, spend: verdict.spend };
+    return { node, token, spend: verdict.spend, kind: verdict.kind };
   }
 
   router.on('GET', '/v1/boot/:node/bundle', 'boot', async (req) => {
@@ -117,7 +118,8 @@ export function registerBootRoutes(router: Router, ctx: ApiContext, o: BootRoute
     let node = auth.node;
     if (stage !== 'heartbeat') ctx.sink.emit({ node: node.id, mac: node.macs[0] ?? null, stage: `agent.${stage}`, level: stage === 'failed' ? 'error' : 'info', detail });
     if (stage === 'ready' && node.state !== 'ready' && node.state !== 'active' && node.state !== 'drained') {
-      // Ready only after the bundle was fetched (which spent the one-time token).
+      // Ready only after the bundle was fetched, proven by the node token it carried.
+      if (auth.kind !== 'node') return json(403, { error: { code: 'E_AUTH', message: 'ready needs the node token from the bundle' } });
       if (node.state !== 'configured') return json(409, { error: { code: 'E_TRANSITION', message: `node is ${node.state}, not configured` } });
       // Drain is a cordon (DESIGN §2): a cordoned node comes back drained.
       node = await nodes.transition(node.id, node.cordoned ? 'drained' : 'ready', node.cordoned ? 'cordoned' : null);
