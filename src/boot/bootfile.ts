@@ -32,8 +32,8 @@ export const defaultBootTable: readonly BootRule[] = [
   { name: 'uefi-x64', when: { arch: [6, 7, 9] }, then: { tftp: 'ipxe.efi' } },
   // Debian ships x86 iPXE only: the operator supplies snp-arm64.efi.
   { name: 'uefi-arm64', when: { arch: [10, 11] }, then: { tftp: 'snp-arm64.efi' } },
-  { name: 'http-x64', when: { arch: [15, 16] }, then: { http: 'http://{server}:{httpPort}/boot/files/ipxe.efi' } },
-  { name: 'http-arm64', when: { arch: [19] }, then: { http: 'http://{server}:{httpPort}/boot/files/snp-arm64.efi' } },
+  { name: 'http-x64', when: { arch: [15, 16] }, then: { http: 'http://{server}:{httpPort}/boot/files/ipxe/ipxe.efi' } },
+  { name: 'http-arm64', when: { arch: [19] }, then: { http: 'http://{server}:{httpPort}/boot/files/ipxe/snp-arm64.efi' } },
 ];
 
 function matches(rule: BootRule, f: ClientFacts): boolean {

@@ -13,7 +13,7 @@ const arches = [0, 7, 16] as const;
 const expected: Record<number, { file: string; siaddr: string }> = {
   0: { file: 'undionly.kpxe', siaddr: '10.77.0.1' },
   7: { file: 'ipxe.efi', siaddr: '10.77.0.1' },
-  16: { file: 'http://10.77.0.1:8080/boot/files/ipxe.efi', siaddr: '' },
+  16: { file: 'http://10.77.0.1:8080/boot/files/ipxe/ipxe.efi', siaddr: '' },
 };
 const macOf = (client: number, arch: number) => `52:54:00:0${client}:00:${arch.toString(16).padStart(2, '0')}`;
 const nodes = [];
