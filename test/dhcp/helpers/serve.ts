@@ -35,9 +35,18 @@ const directory: BootDirectory = {
 };
 if (cfg.autoEnroll) directory.lookup = async (mac) => ({ id: mac, name: mac.replace(/:/g, ''), state: 'enrolled', allowNetboot: true });
 let events = 0;
+// Audit of what actually went out: an ACK of an address to a second MAC is a double assignment (no releases here).
+const acked = new Map<string, string>();
+let conflicts = 0;
 const sink = {
   emit(ev: BootEventInput) {
     events++;
+    const ip = ev.stage === 'dhcp.ack' ? (ev.detail?.ip as string | undefined) : undefined;
+    if (ip && ev.mac) {
+      const prev = acked.get(ip);
+      if (prev !== undefined && prev !== ev.mac) conflicts++;
+      acked.set(ip, ev.mac);
+    }
     if (!cfg.quiet) console.log(JSON.stringify({ ...ev, time: Date.now() }));
   },
 };
@@ -51,7 +60,7 @@ if (cfg.sqlite) {
 
 const srv = await startDhcpServer({ ...cfg, directory, sink, leases });
 console.log(JSON.stringify({ ready: true, rss: process.memoryUsage().rss, cpu: process.cpuUsage() }));
-const report = () => (globalThis.gc?.(), { cpu: process.cpuUsage(), stats: srv.stats(), bound: srv.bound().size, events, rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed });
+const report = () => (globalThis.gc?.(), { cpu: process.cpuUsage(), ackConflicts: conflicts, stats: srv.stats(), bound: srv.bound().size, events, rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed });
 process.on('SIGUSR2', () => {
   const bound = srv.bound();
   const ips = new Set(bound.keys());
