@@ -57,7 +57,9 @@ export function buildReply(req: DhcpMessage, f: ClientFacts, d: Extract<Decision
       if (f.httpClient) options.push(optText(Opt.vendorClass, 'HTTPClient'));
       else if (f.pxeClient) {
         options.push(optText(Opt.vendorClass, 'PXEClient'));
-        if (!f.ipxe) options.push(optRaw(Opt.vendorSpecific, PXE_USE_BOOTFILE));
+        // iPXE ignores a ProxyDHCPACK without PXE options (option 43), so address-less
+        // (proxy) replies always carry them; "use the boot file" (sub-option 6 = 8).
+        if (!f.ipxe || d.yiaddr === null) options.push(optRaw(Opt.vendorSpecific, PXE_USE_BOOTFILE));
       }
       const prl = f.options.paramRequestList ?? [];
       if (b.kind === 'tftp' && prl.includes(Opt.tftpServer)) options.push(optText(Opt.tftpServer, ctx.serverId));

@@ -108,8 +108,9 @@ t.test('proxy mode: dnsmasq hands out the address, pbxboot the boot file; a UEFI
     await new Promise((r) => setTimeout(r, 1000));
     state = (JSON.parse((await p.cli(['nodes', 'show', 'pbx02', '--json'])).stdout) as { node: { state: string } }).node.state;
   }
-  t.equal(state, 'ready', 'reached ready with pbxboot in proxy mode');
   const evs = await p.events('--node pbx02');
+  if (state !== 'ready') t.comment(evs.filter((e) => e.stage.startsWith('dhcp.')).map((e) => `${e.stage} ${JSON.stringify(e.detail)}`).join('\n'));
+  t.equal(state, 'ready', 'reached ready with pbxboot in proxy mode');
   const acks = evs.filter((e) => e.stage === 'dhcp.ack' || e.stage === 'dhcp.offer');
   t.ok(acks.length > 0 && acks.every((e) => e.detail.proxy === true && e.detail.ip === undefined), 'pbxboot answered as proxyDHCP and never handed out an address');
   t.ok(evs.some((e) => e.stage === 'tftp.complete'), 'UEFI firmware fetched ipxe.efi over TFTP');
