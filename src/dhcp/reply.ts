@@ -52,18 +52,19 @@ export function buildReply(req: DhcpMessage, f: ClientFacts, d: Extract<Decision
     const b = d.boot;
     if (b) {
       file = b.kind === 'tftp' ? b.file : b.url;
-      if (b.kind === 'tftp') siaddr = ctx.serverId;
+      // iPXE accepts a ProxyDHCP reply only with "PXE options": next-server set and a
+      // boot file name option (67), whatever the file's protocol (iPXE dhcp_has_pxeopts).
+      const proxyReply = d.yiaddr === null && f.pxeClient;
+      if (b.kind === 'tftp' || proxyReply) siaddr = ctx.serverId;
       // A PXE ROM only takes boot data from a reply that says PXEClient; UEFI HTTP boot wants HTTPClient back.
       if (f.httpClient) options.push(optText(Opt.vendorClass, 'HTTPClient'));
       else if (f.pxeClient) {
         options.push(optText(Opt.vendorClass, 'PXEClient'));
-        // iPXE ignores a ProxyDHCPACK without PXE options (option 43), so address-less
-        // (proxy) replies always carry them; "use the boot file" (sub-option 6 = 8).
-        if (!f.ipxe || d.yiaddr === null) options.push(optRaw(Opt.vendorSpecific, PXE_USE_BOOTFILE));
+        if (!f.ipxe || proxyReply) options.push(optRaw(Opt.vendorSpecific, PXE_USE_BOOTFILE));
       }
       const prl = f.options.paramRequestList ?? [];
       if (b.kind === 'tftp' && prl.includes(Opt.tftpServer)) options.push(optText(Opt.tftpServer, ctx.serverId));
-      if (prl.includes(Opt.bootfileName) || file.length > 127) options.push(optText(Opt.bootfileName, file));
+      if (prl.includes(Opt.bootfileName) || file.length > 127 || proxyReply) options.push(optText(Opt.bootfileName, file));
       const uuid = getOption(req, Opt.clientUuid);
       if (uuid && f.pxeClient) options.push(optRaw(Opt.clientUuid, uuid)); // PXE 2.1: echo the client's UUID
       if (file.length > 127) file = '';

@@ -38,7 +38,10 @@ t.teardown(() => server.stop());
 const scripts = clientScriptDir();
 await new Promise((r) => setTimeout(r, 500));
 
-t.test('iPXE (QEMU NIC ROM): address from dnsmasq, boot script URL from pbxboot via proxyDHCP + 4011', async (t) => {
+t.test('iPXE (QEMU NIC ROM): address from dnsmasq, boot script URL from pbxboot via proxyDHCP, and iPXE fetches it', async (t) => {
+  // Stands in for pbxboot's HTTP side: the first request line iPXE sends is the proof it took our boot file.
+  const http = execa('ip', ['netns', 'exec', srv.name, 'busybox', 'nc', '-l', '-p', '8080'], { reject: false, timeout: 120_000 });
+  t.teardown(() => void http.kill('SIGKILL'));
   // QEMU's BIOS NIC ROM is iPXE (FIELD-NOTES "Real PXE clients"); its tap joins the LAN bridge.
   await ip('-n', sw.name, 'tuntap', 'add', 'tap0', 'mode', 'tap');
   await ip('-n', sw.name, 'link', 'set', 'tap0', 'master', 'br0');
@@ -49,11 +52,18 @@ t.test('iPXE (QEMU NIC ROM): address from dnsmasq, boot script URL from pbxboot 
   const offer = await server.waitFor((l) => l.stage === 'dhcp.offer' && l.mac === mac, 60_000, 'proxy offer to the VM (install qemu-system-x86 and ipxe-qemu)');
   t.match(offer.detail, { proxy: true, ipxe: true, bootfile: `http://10.77.0.1:8080/boot/ipxe/${mac}` });
   t.notOk((offer.detail as Record<string, unknown>).ip, 'proxy offer carries no address');
-  const ack = await server.waitFor((l) => l.stage === 'dhcp.ack' && l.mac === mac, 30_000, 'ProxyDHCP REQUEST on 4011');
-  t.match(ack.detail, { proxy: true, bootfile: `http://10.77.0.1:8080/boot/ipxe/${mac}` });
-  const from = String((ack.detail as Record<string, unknown>).to);
-  t.match(from, /^10\.77\.0\.(5\d|[6-8]\d|90):/, 'the 4011 request came from the address dnsmasq gave');
+  // iPXE takes the boot file from a proxy OFFER that has PXE options (next-server + option 67),
+  // or asks again on 4011 first; either way its next step is the HTTP request for the script.
+  let got = '';
+  http.stdout?.on('data', (d: Buffer) => {
+    got += d.toString();
+    if (got.includes('\r\n\r\n')) http.kill('SIGTERM');
+  });
+  await http;
+  t.match(got, new RegExp(`^GET /boot/ipxe/${mac.replace(/:/g, '(:|%3[aA])')} HTTP/1\\.[01]`), 'iPXE requested its script from pbxboot');
   t.match(readFileSync(join(tmp, 'dnsmasq.leases'), 'utf8'), mac, 'dnsmasq leased the address');
+  const acks = server.lines.filter((l) => l.stage === 'dhcp.ack' && l.mac === mac);
+  for (const a of acks) t.match(String((a.detail as Record<string, unknown>).to), /^10\.77\.0\.(5\d|[6-8]\d|90):/, 'any 4011 request came from the address dnsmasq gave');
 });
 
 t.test('a REQUEST on 67 is left to the address server', async (t) => {
