@@ -67,7 +67,10 @@ export function agentPjsip(a: Agent, p: EndpointPolicy): AgentPjsip {
   };
 }
 
+// ps_endpoints.callerid is VARCHAR(40): the name is shortened to fit beside the extension.
 function callerId(a: Agent): string {
-  const name = a.name.replace(/["<>]/g, '').trim();
-  return name ? `"${name}" <${a.extension}>` : `<${a.extension}>`;
+  const ext = `<${a.extension}>`;
+  const room = 40 - ext.length - 3;
+  const name = a.name.replace(/["<>]/g, '').trim().slice(0, Math.max(0, room)).trim();
+  return name ? `"${name}" ${ext}` : ext;
 }
