@@ -68,7 +68,7 @@ forEachDb('PBX DB', async (t, f) => {
   // What Asterisk writes (true/false) and every other ast_bool spelling is accepted; junk is not.
   await db.run(`INSERT INTO ps_aors (id, remove_existing, support_path) VALUES ('probe', 'true', 'false')`);
   await db.run(`UPDATE ps_aors SET remove_existing = 'yes' WHERE id = 'probe'`);
-  await t.rejects(db.run(`UPDATE ps_aors SET remove_existing = 'maybe' WHERE id = 'probe'`), {}, 'enum refuses other values');
+  await t.rejects(db.run(`UPDATE ps_aors SET remove_existing = 'maybe' WHERE id = 'probe'`), 'enum refuses other values');
   await db.run(`DELETE FROM ps_aors WHERE id = 'probe'`);
   t.same(await db.get(`SELECT table_version FROM version WHERE table_name = 'dispatcher'`), { table_version: 9 }, 'OpenSIPS version row');
 
