@@ -24,7 +24,7 @@ function problems(text: string) {
   throw new Error('expected a refusal');
 }
 
-const cases: [string, string, { line: number; column: number | null; field?: string | null }[]][] = [
+const cases: [string, string, { line: number; column?: number | null; field?: string | null }[]][] = [
   ['empty file', '', [{ line: 1, column: null }]],
   ['missing column', 'id,extension,name,tenant\n', [{ line: 1, column: null, field: 'department' }]],
   ['unknown column', `${header},colour\n`, [{ line: 1, column: 6, field: 'colour' }]],
