@@ -62,6 +62,7 @@ const endpointCols = Object.keys(agentPjsip({ id: '', extension: '', name: '', t
 const aorCols = ['id', 'max_contacts', 'remove_existing'];
 const authCols = ['id', 'auth_type', 'username', 'password'];
 const agentCols = ['id', 'extension', 'name', 'tenant', 'department', 'secret'];
+const agentUpdate = ['extension', 'name', 'tenant', 'department', 'secret'];
 
 const lit = (v: string) => `'${v.replace(/'/g, "''")}'`;
 export const generateSecret = () => randomBytes(18).toString('base64url');
@@ -98,11 +99,18 @@ export class PbxRepo implements AssignmentStore {
         const existing = await existingSecrets(tx, batch.map((a) => a.id));
         const full: Agent[] = batch.map((a) => ({ ...a, secret: a.secret ?? existing.get(a.id) ?? generateSecret() }));
         for (const a of batch) existing.has(a.id) ? updated++ : created++;
-        const rows = full.map((a) => agentPjsip(a, this.policy));
-        await upsert(tx, 'agents', agentCols, full.map((a) => agentCols.map((c) => a[c as keyof Agent])), ['extension', 'name', 'tenant', 'department', 'secret']);
-        await upsert(tx, 'ps_endpoints', endpointCols, rows.map((r) => endpointCols.map((c) => r.endpoint[c] ?? null)), endpointCols.slice(1));
-        await upsert(tx, 'ps_aors', aorCols, rows.map((r) => aorCols.map((c) => r.aor[c] ?? null)), aorCols.slice(1));
-        await upsert(tx, 'ps_auths', authCols, rows.map((r) => authCols.map((c) => r.auth[c] ?? null)), authCols.slice(1));
+        // New agents take a plain INSERT (cheaper on PostgreSQL); known ones an upsert.
+        for (const part of [full.filter((a) => !existing.has(a.id)), full.filter((a) => existing.has(a.id))]) {
+          if (part.length === 0) continue;
+          const isNew = !existing.has(part[0]!.id);
+          const rows = part.map((a) => agentPjsip(a, this.policy));
+          const write = (table: string, cols: readonly string[], values: (readonly unknown[])[]) =>
+            upsert(tx, table, cols, values, isNew ? null : cols.filter((c) => c !== 'id' && (table !== 'agents' || agentUpdate.includes(c))));
+          await write('agents', agentCols, part.map((a) => agentCols.map((c) => a[c as keyof Agent])));
+          await write('ps_endpoints', endpointCols, rows.map((r) => endpointCols.map((c) => r.endpoint[c] ?? null)));
+          await write('ps_aors', aorCols, rows.map((r) => aorCols.map((c) => r.aor[c] ?? null)));
+          await write('ps_auths', authCols, rows.map((r) => authCols.map((c) => r.auth[c] ?? null)));
+        }
       }
     });
     return { created, updated };
@@ -243,16 +251,16 @@ async function existingSecrets(db: SqlDb, ids: readonly string[]): Promise<Map<s
   return out;
 }
 
-// Multi-row INSERT … ON CONFLICT (id) DO UPDATE, valid in SQLite ≥ 3.24 and
-// PostgreSQL; chunks stay under SQLite's 32766 bound parameters.
-async function upsert(db: SqlDb, table: string, cols: readonly string[], rows: readonly (readonly unknown[])[], update: readonly string[]): Promise<void> {
+// Multi-row INSERT (… ON CONFLICT (id) DO UPDATE when `update` is given), valid in
+// SQLite ≥ 3.24 and PostgreSQL; chunks stay under SQLite's 32766 bound parameters.
+async function upsert(db: SqlDb, table: string, cols: readonly string[], rows: readonly (readonly unknown[])[], update: readonly string[] | null): Promise<void> {
   const per = Math.max(1, Math.floor(30000 / cols.length));
   const q = (c: string) => `"${c}"`;
-  const set = update.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ');
+  const conflict = update === null ? '' : ` ON CONFLICT (id) DO UPDATE SET ${update.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
   const tuple = `(${cols.map(() => '?').join(',')})`;
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
-    const sql = `INSERT INTO ${table} (${cols.map(q).join(',')}) VALUES ${chunk.map(() => tuple).join(',')} ON CONFLICT (id) DO UPDATE SET ${set}`;
+    const sql = `INSERT INTO ${table} (${cols.map(q).join(',')}) VALUES ${chunk.map(() => tuple).join(',')}${conflict}`;
     await db.run(sql, chunk.flat() as Param[]);
   }
 }
