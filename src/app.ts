@@ -16,6 +16,11 @@ import { startHttpServer } from './http/server.js';
 import { loadTokens } from './http/tokens.js';
 import { createMetrics } from './metrics/metrics.js';
 import { DashboardFeed } from './dashboard/feed.js';
+import { ClusterController, type AssignmentChange, type Daemons } from './cluster/controller.js';
+import type { Node } from './cluster/nodes.js';
+import { PbxTenants } from './store/pbx-tenants.js';
+import { NodeRenderer } from './render/node-renderer.js';
+import { loadAsteriskTemplates } from './render/templates.js';
 import { openStateStore, type StateStore } from './store/state-store.js';
 
 export interface App {
@@ -69,13 +74,71 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
     const imagesDir = resolve(config.images.dir || 'images');
     const metrics = createMetrics(bus, store);
     closers.push(async () => metrics.close());
-    const feed = new DashboardFeed(store.nodes, bus, () => ({ agents: new Map(), calls: new Map(), busy: new Map() }));
+
+    // The PBX side: tenants' PBX DBs, rendering, registration, balancing.
+    const pbx = new PbxTenants(config, store.nodes);
+    closers.push(() => pbx.close());
+    for (const t of Object.keys(config.tenants)) {
+      await pbx.repo(t).catch((err: unknown) => log.warn({ err, tenant: t }, 'PBX DB unreachable; will retry when needed'));
+    }
+    const renderer = new NodeRenderer(config, loadAsteriskTemplates({ overrideDir: config.asterisk.templatesDir || undefined }), pbx, store);
+    const daemons: Daemons = { watch: () => undefined, stop: async () => undefined, channels: () => 0 };
+    const assignmentListeners = new Set<(c: readonly AssignmentChange[]) => void>();
+    const controller = new ClusterController({
+      nodes: store.nodes,
+      agents: pbx,
+      daemons,
+      sink,
+      onAssignments: (changes) => {
+        for (const fn of assignmentListeners) fn(changes);
+        feed.touch();
+        metrics.setAgentsPerNode(controller.figures().agents);
+      },
+    });
+    closers.unshift(async () => controller.close());
+    const feed = new DashboardFeed(store.nodes, bus, () => controller.figures());
     closers.push(async () => feed.close());
+    // Phone-home `ready`: the node joins the PBX DB (row, views, dispatcher) in one transaction.
+    const register = async (node: Node) => {
+      const creds = await store.secrets.ari(node.id, node.name);
+      await (await pbx.repo(node.tenant)).registerNode({
+        id: node.id,
+        name: node.name,
+        tenant: node.tenant,
+        address: node.ip ?? '',
+        sipPort: config.asterisk.sipPort,
+        ariUrl: `http://${node.ip ?? ''}:${config.ari.port}/ari`,
+        ariUser: creds.user,
+        capacity: node.weight,
+        systemname: node.name,
+        entityid: node.macs[0] ?? '',
+        state: node.state,
+        setid: config.tenants[node.tenant]?.setid ?? 1,
+      });
+      sink.emit({ node: node.id, mac: node.macs[0] ?? null, stage: 'node.registered', detail: { tenant: node.tenant, address: node.ip } });
+      controller.schedule(`${node.name} ready`);
+    };
     const router = buildApi(ctx, tokens.authenticate, {
       onError: (err) => log.error({ err }, 'request failed'),
       metrics,
       dashboard: { feed, publicDir },
-      boot: { ipxe, imagesDir },
+      boot: { ipxe, imagesDir, bundleFiles: (n) => renderer.bootFiles(n), onReady: register },
+      render: renderer,
+      cluster: {
+        controller,
+        agents: pbx,
+        ariPort: config.ari.port,
+        subscribe: (fn) => (assignmentListeners.add(fn), () => assignmentListeners.delete(fn)),
+        reassign: async (node, to) => {
+          const moved = to.tenant !== undefined && to.tenant !== node.tenant;
+          if (moved) await (await pbx.repo(node.tenant)).removeNode(node.id);
+          const updated = await store.nodes.update(node.id, { tenant: to.tenant, profile: to.profile });
+          // The node agent polls its bundle's ETag: the re-rendered files reach it in seconds.
+          if (moved && ['ready', 'active', 'draining', 'drained'].includes(updated.state)) await register(updated);
+          sink.emit({ node: node.id, stage: 'node.reassigned', detail: { tenant: updated.tenant, profile: updated.profile } });
+          return updated;
+        },
+      },
     });
     const http = await startHttpServer(router, config.http.host, config.http.port, (err) => log.error({ err }, 'http adapter error'));
     closers.unshift(() => http.close());

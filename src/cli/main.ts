@@ -12,6 +12,7 @@ import { registerLogs } from './commands/logs.js';
 import { registerDb } from './commands/db.js';
 import { registerNodeOps } from './commands/node-ops.js';
 import { registerAgents } from './commands/agents.js';
+import { registerRender } from './commands/render.js';
 
 export function buildProgram(): Command {
   const cli = makeCli();
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerDb(program, cli);
   registerNodeOps(program.commands.find((c) => c.name() === 'nodes')!, cli);
   registerAgents(program, cli);
+  registerRender(program, cli);
   return program;
 }
 

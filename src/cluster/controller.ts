@@ -91,6 +91,10 @@ export class ClusterController {
       for (const [agent, to] of result.assignment) if (to) (byNode.get(to) ?? byNode.set(to, []).get(to)!).push(agent);
       for (const d of result.deferred) if (d.from) (byNode.get(d.from) ?? byNode.set(d.from, []).get(d.from)!).push(d.agent);
       for (const n of all) if (n.state === 'active' || n.state === 'draining') this.o.daemons.watch(n, byNode.get(n.id) ?? []);
+      if (this.agentsCache) {
+        const target = new Map(result.moves.map((m) => [m.agent, m.to]));
+        for (const a of this.agentsCache) if (target.has(a.id)) a.nodeId = target.get(a.id)!;
+      }
       if (changes.length) this.o.onAssignments?.(changes);
       await this.settleDrains(all, result);
       return result;
@@ -183,6 +187,20 @@ export class ClusterController {
     await this.o.agents.setDispatcherState(node.id, false);
     await this.o.daemons.stop(node.id);
     await this.rebalance({ reason: `${node.name} failed` });
+  }
+
+  /** Agents, busy agents and calls per node, as of the last round (dashboards, metrics). */
+  figures(): { agents: Map<string, number>; busy: Map<string, number>; calls: Map<string, number> } {
+    const agents = new Map<string, number>();
+    const busy = new Map<string, number>();
+    for (const a of this.agentsCache ?? []) {
+      if (!a.nodeId) continue;
+      agents.set(a.nodeId, (agents.get(a.nodeId) ?? 0) + 1);
+      if (this.busy.has(a.id)) busy.set(a.nodeId, (busy.get(a.nodeId) ?? 0) + 1);
+    }
+    const calls = new Map<string, number>();
+    for (const id of agents.keys()) calls.set(id, this.o.daemons.channels(id));
+    return { agents, busy, calls };
   }
 
   close(): void {

@@ -58,6 +58,16 @@ ari:
   port: 8088        # Asterisk's HTTP port on each node
   graceSeconds: 60  # a node whose ARI is unreachable this long is marked failed
 
+asterisk:
+  sipPort: 5060
+  rtpStart: 10000
+  rtpEnd: 20000
+  templatesDir: ""  # a file here replaces the built-in template of the same name
+
+sipProxy:
+  address: ""       # OpenSIPS in front of the nodes (identified by address, probed)
+  port: 5060
+
 events:
   retentionDays: 30 # netboot log retention
 
@@ -67,6 +77,7 @@ tenants:
   default: {}
   # acme:
   #   pbxDb: postgres://pbx:secret@db.acme/pbx
+  #   setid: 2        # its OpenSIPS dispatcher set
 
 # Boot profiles: any image a node can be pointed at (nodes reassign --profile).
 profiles: {}

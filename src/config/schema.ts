@@ -19,6 +19,8 @@ const tenant = z.strictObject({
   /** the tenant's PBX DB (postgres://… or sqlite:PATH); defaults to the top-level pbxDb */
   pbxDb: z.string().optional(),
   codecs: z.array(z.string()).min(1).optional(),
+  /** the tenant's OpenSIPS dispatcher set */
+  setid: z.number().int().min(0).default(1),
 });
 
 const profile = z.strictObject({
@@ -77,8 +79,19 @@ export const configSchema = z.strictObject({
       graceSeconds: z.number().int().min(1).default(60),
     })
     .prefault({}),
+  asterisk: z
+    .strictObject({
+      sipPort: port.default(5060),
+      rtpStart: port.default(10000),
+      rtpEnd: port.default(20000),
+      /** operator overrides: a file here replaces the built-in template of the same name */
+      templatesDir: z.string().default(''),
+    })
+    .prefault({}),
+  /** the SIP proxy (OpenSIPS) in front of the nodes: nodes identify it by address */
+  sipProxy: z.strictObject({ address: z.union([ipv4, z.literal('')]).default(''), port: port.default(5060) }).prefault({}),
   events: z.strictObject({ retentionDays: z.number().int().min(1).default(30) }).prefault({}),
-  tenants: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), tenant).default({ default: {} }),
+  tenants: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), tenant).prefault({ default: {} }),
   profiles: z.record(z.string(), profile).default({}),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });

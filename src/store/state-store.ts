@@ -7,6 +7,7 @@ import { BootTokensRepo } from './boot-tokens-repo.js';
 import { EventsRepo } from './events-repo.js';
 import { migrate } from './migrate.js';
 import { NodesRepo } from './nodes-repo.js';
+import { NodeSecretsRepo } from './node-secrets-repo.js';
 import { openPostgres } from './postgres.js';
 import type { SqlDb } from './sql.js';
 import { openSqlite } from './sqlite.js';
@@ -16,6 +17,7 @@ export interface StateStore {
   nodes: NodesRepo;
   events: EventsRepo;
   tokens: BootTokensRepo;
+  secrets: NodeSecretsRepo;
   close(): Promise<void>;
 }
 
@@ -49,5 +51,5 @@ export async function openStateStore(
 export function stateStoreOn(db: SqlDb, bus?: EventBus): StateStore {
   const events = new EventsRepo(db);
   const nodes = new NodesRepo(db, events, bus ? (evs) => bus.publish(evs) : undefined);
-  return { db, nodes, events, tokens: new BootTokensRepo(db), close: () => db.close() };
+  return { db, nodes, events, tokens: new BootTokensRepo(db), secrets: new NodeSecretsRepo(db), close: () => db.close() };
 }

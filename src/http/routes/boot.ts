@@ -93,6 +93,8 @@ export function registerBootRoutes(router: Router, ctx: ApiContext, o: BootRoute
     const auth = await authorise(req, 'bundle');
     if (auth.refused) return auth.refused;
     let { node } = auth;
+    // The bundle is rendered for the address the node fetches it from (its lease).
+    if (!node.ip && req.remoteAddress) node = await nodes.update(node.id, { ip: req.remoteAddress });
     const files = o.bundleFiles ? await o.bundleFiles(node) : [];
     // A node token for the events and polls that follow (the boot token is spent now).
     const nodeToken = auth.spend ? await tokens.issue(node.id, 'node', nodeTokenTtlMs, null) : auth.token;
