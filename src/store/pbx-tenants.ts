@@ -91,7 +91,29 @@ export class PbxTenants implements AssignmentStore, AgentDirectory {
       const r = await this.repoOfAgent(m.agent);
       (byRepo.get(r) ?? byRepo.set(r, []).get(r)!).push(m);
     }
-    for (const [r, ms] of byRepo) await r.applyMoves(ms);
+    for (const [r, ms] of byRepo) {
+      await r.applyMoves(ms);
+      await this.notify(r, ms);
+    }
+  }
+
+  /** PostgreSQL: other consumers (the CMS) can LISTEN pbxboot_assignments; payloads stay under the 8000-byte limit. */
+  private async notify(repo: PbxRepo, moves: readonly Move[]): Promise<void> {
+    const db = [...this.open.values()];
+    for (const e of db) {
+      const { db: d, repo: r } = await e;
+      if (r !== repo || d.dialect !== 'postgres') continue;
+      let chunk: [string, string | null, string][] = [];
+      const flush = async () => {
+        if (chunk.length) await d.get('SELECT pg_notify(?, ?)', ['pbxboot_assignments', JSON.stringify({ moves: chunk })]);
+        chunk = [];
+      };
+      for (const m of moves) {
+        chunk.push([m.agent, m.from, m.to]);
+        if (JSON.stringify(chunk).length > 7000) await flush();
+      }
+      await flush();
+    }
   }
 
   async setPin(agentId: string, nodeId: string | null): Promise<void> {

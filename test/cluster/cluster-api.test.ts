@@ -90,6 +90,17 @@ forEachDb('cluster API', async (t, f) => {
   const as = ((await call('GET', '/v1/assignments')).body as { assignments: Assignment[] }).assignments;
   const a10 = as.find((a) => a.agent === 'a10')!;
   t.match(a10, { nodeName: 'pbx03', address: '10.0.0.13', ariUrl: 'http://10.0.0.13:8088/ari', daemon: 'ari-pbx03', state: 'idle' });
+  // Other consumers LISTEN on PostgreSQL.
+  let notified: Promise<string> | null = null;
+  if (f.kind === 'postgres') {
+    const pg = (await import('pg')).default;
+    const listener = new pg.Client({ connectionString: pbxDb.url });
+    await listener.connect();
+    t.teardown(() => listener.end());
+    await listener.query('LISTEN pbxboot_assignments');
+    notified = new Promise<string>((resolve) => listener.on('notification', (n) => resolve(n.payload ?? '')));
+  }
   t.match(await call('POST', '/v1/nodes/pbx02/undrain'), { body: { node: { state: 'active' } } });
+  if (notified) t.match(JSON.parse(await notified), { moves: [[String, String, ids[1]]] }, 'NOTIFY pbxboot_assignments on every change');
   t.same(await counts(), [4, 4, 4], 'undrain rebalances');
 });
