@@ -254,8 +254,9 @@ async function existingSecrets(db: SqlDb, ids: readonly string[]): Promise<Map<s
 // Multi-row INSERT (… ON CONFLICT (id) DO UPDATE when `update` is given), valid in
 // SQLite ≥ 3.24 and PostgreSQL; chunks stay under SQLite's 32766 bound parameters.
 async function upsert(db: SqlDb, table: string, cols: readonly string[], rows: readonly (readonly unknown[])[], update: readonly string[] | null): Promise<void> {
-  const per = Math.max(1, Math.floor(30000 / cols.length));
   const q = (c: string) => `"${c}"`;
+  if (update === null) return db.insertMany(table, cols.map(q), rows as (readonly Param[])[]);
+  const per = Math.max(1, Math.floor(30000 / cols.length));
   const conflict = update === null ? '' : ` ON CONFLICT (id) DO UPDATE SET ${update.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
   const tuple = `(${cols.map(() => '?').join(',')})`;
   for (let i = 0; i < rows.length; i += per) {

@@ -30,6 +30,8 @@ class PostgresDb implements SqlDb {
     private readonly q: Queryable,
     readonly describe: string,
     private readonly pool: pg.Pool | null,
+    // table → column → type, shared with transaction views (schemas change only by migration)
+    private readonly types: Map<string, Map<string, string>> = new Map(),
   ) {}
 
   private async query(sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
@@ -55,24 +57,43 @@ class PostgresDb implements SqlDb {
       throw wrap(e, this.describe);
     }
   }
+  // One statement per chunk: one array parameter per column, unnest()ed server-side.
+  // Far cheaper to parse and bind than multi-row VALUES with a parameter per cell.
   async insertMany(table: string, columns: readonly string[], rows: readonly (readonly Param[])[]): Promise<void> {
-    // Stay under PostgreSQL's 65535 bind parameters per statement.
-    const per = Math.max(1, Math.floor(60000 / columns.length));
+    if (rows.length === 0) return;
+    const types = await this.columnTypes(table);
+    const casts = columns.map((c, j) => {
+      const t = types.get(c.replace(/"/g, ''));
+      if (!t) throw new PbxbootError('E_INTERNAL', `insertMany: ${table} has no column ${c}`, { value: c });
+      return `$${j + 1}::"${t}"[]`;
+    });
+    const sql = `INSERT INTO ${table} (${columns.join(',')}) SELECT * FROM unnest(${casts.join(',')})`;
+    const per = 20000;
     for (let i = 0; i < rows.length; i += per) {
       const chunk = rows.slice(i, i + per);
-      const params: Param[] = [];
-      const values = chunk.map((r) => {
-        const base = params.length;
-        params.push(...r);
-        return `(${r.map((_, j) => `$${base + j + 1}`).join(',')})`;
-      });
+      const arrays = columns.map((_, j) => chunk.map((r) => r[j] ?? null));
       try {
-        await this.q.query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${values.join(',')}`, params as unknown[]);
+        await this.q.query(sql, arrays);
       } catch (e) {
         throw wrap(e, this.describe);
       }
     }
   }
+
+  private async columnTypes(table: string): Promise<Map<string, string>> {
+    const key = table.replace(/"/g, '');
+    let m = this.types.get(key);
+    if (!m) {
+      const r = await this.q.query(
+        'SELECT column_name, udt_name FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema()',
+        [key],
+      );
+      m = new Map((r.rows as { column_name: string; udt_name: string }[]).map((x) => [x.column_name, x.udt_name]));
+      this.types.set(key, m);
+    }
+    return m;
+  }
+
   async tx<T>(fn: (tx: SqlDb) => Promise<T>): Promise<T> {
     if (!this.pool) return fn(this);
     let client: pg.PoolClient;
@@ -83,7 +104,7 @@ class PostgresDb implements SqlDb {
     }
     try {
       await client.query('BEGIN');
-      const out = await fn(new PostgresDb(client, this.describe, null));
+      const out = await fn(new PostgresDb(client, this.describe, null, this.types));
       await client.query('COMMIT');
       return out;
     } catch (e) {
