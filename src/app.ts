@@ -122,7 +122,8 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       onError: (err) => log.error({ err }, 'request failed'),
       metrics,
       dashboard: { feed, publicDir },
-      boot: { ipxe, imagesDir, bundleFiles: (n) => renderer.bootFiles(n), onReady: register },
+      // Nodes poll their bundle's ETag this often: a reassigned node has its new files in seconds.
+      boot: { ipxe, imagesDir, bundleFiles: (n) => renderer.bootFiles(n), onReady: register, heartbeatSeconds: 5 },
       render: renderer,
       cluster: {
         controller,

@@ -54,7 +54,7 @@ t.test('unenrolled MAC is discovered and does not boot; enrolled node reaches re
   });
   startRadvd(lan);
   await enableIpv6Forwarding(lan);
-  const p = await startPbxbootOn(lan, 'console=ttyS0 quiet', { enroll: 'manual' });
+  const p = await startPbxbootOn(lan, 'console=ttyS0 quiet', { enroll: 'manual', extraYaml: 'tenants:\n  default: {}\n  acme: { pbxDb: "sqlite:acme-pbx.db", setid: 2 }\n' });
   t.teardown(() => p.server.stop());
   const mac = randomMac();
   const vm = await startVm({ nsName: lan.ns.name, bridge: lan.bridge, firmware: 'bios', mac, serialLog: join(artifacts, 'pbxboot-unknown.serial.log'), timeoutMs: 200_000 });
@@ -83,6 +83,20 @@ t.test('unenrolled MAC is discovered and does not boot; enrolled node reaches re
   const show = await p.cli(['nodes', 'show', 'pbx01']);
   t.match(show.stdout, /last boot:[\s\S]*dhcp\.discover[\s\S]*agent\.ready/);
   t.comment(show.stdout);
+
+  // Multi-tenant: point the running node at another tenant's database; it picks up
+  // the re-rendered files by itself within seconds (no reboot, no reinstall).
+  const t0 = Date.now();
+  t.equal((await p.cli(['nodes', 'reassign', 'pbx01', '--tenant', 'acme'])).code, 0);
+  let changed = false;
+  while (!changed && Date.now() - t0 < 60_000) {
+    await new Promise((r) => setTimeout(r, 500));
+    changed = (await p.events('--node pbx01 --stage agent.bundle.changed')).length > 0;
+  }
+  t.ok(changed, `node installed the acme bundle ${((Date.now() - t0) / 1000).toFixed(1)} s after reassign`);
+  const render = JSON.parse((await p.cli(['render', 'pbx01', '--json'])).stdout) as { files: { name: string; content: string }[] };
+  t.match(render.files.find((f) => f.name === 'asterisk.conf')?.content ?? '', /pbx01/);
+  t.equal((JSON.parse((await p.cli(['nodes', 'show', 'pbx01', '--json'])).stdout) as { node: { tenant: string } }).node.tenant, 'acme');
 });
 
 t.test('proxy mode: dnsmasq hands out the address, pbxboot the boot file; a UEFI machine boots to ready', { timeout: 300_000 }, async (t) => {
