@@ -2,19 +2,20 @@
 // stages (firmware+iPXE to script, image download, kernel, agent), BIOS and UEFI,
 // with and without a router advertisement (lifetime 0) on the boot link.
 // Servers are swappable StartServer functions: the dnsmasq + static HTTP peer
-// now; pbxboot's entry goes in `servers` once its DHCP/TFTP/HTTP are in app.ts.
+// and pbxboot (DHCP server mode + TFTP + HTTP boot routes) in the same run.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bench, BenchRow } from './types.js';
 import { createBootLan, killNsProcesses } from '../test/helpers/boot-lan.js';
 import { bootToReady, repoRoot, startDnsmasqPeer, type BootTimeline, type StartServer } from '../test/helpers/boot-run.js';
+import { startPbxbootServer } from '../test/helpers/boot-pbxboot.js';
 import { destroyAllNetns, requireNetns } from '../test/helpers/netns.js';
 import { requireQemu, type Firmware } from '../test/helpers/qemu.js';
 
 /** name → server; 'pbxboot' is the column the runner shows as ours. */
 export const servers: Record<string, StartServer> = {
   'dnsmasq+http': startDnsmasqPeer,
-  // pbxboot: startPbxboot,   (lead: wire once app.ts serves DHCP/TFTP/HTTP)
+  pbxboot: startPbxbootServer,
 };
 
 const stages: [keyof BootTimeline, string][] = [
