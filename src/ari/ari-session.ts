@@ -1,0 +1,170 @@
+// One node's ARI connection, kept forever: ari-client connect + Stasis app, endpoint subscriptions, resync after every
+// (re)connect, and a capped-backoff re-creation of the client once ari-client gives up (DESIGN §5).
+import ari, { type AriClient } from 'ari-client';
+import { AgentStates, type AriEventLike } from './agent-state.js';
+import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import { redact } from './redact.js';
+import type { AgentRef, FromDaemon } from '../supervisor/messages.js';
+
+export interface AriSessionOptions {
+  url: string;
+  user: string;
+  password: string;
+  app: string;
+  agents: AgentRef[];
+  backoff: BackoffPolicy;
+  report(msg: FromDaemon): void;
+  connectTimeoutMs?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class AriSession {
+  private readonly states: AgentStates;
+  private client: AriClient | null = null;
+  private stopped = false;
+  private connected = false;
+  private wake: (() => void) | null = null;
+  private countTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly o: AriSessionOptions) {
+    this.states = new AgentStates(o.agents);
+  }
+
+  private log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, detail?: Record<string, unknown>): void {
+    this.o.report({ type: 'log', level, msg: redact(msg, [this.o.password]), ...(detail ? { detail: JSON.parse(redact(JSON.stringify(detail), [this.o.password])) as Record<string, unknown> } : {}) });
+  }
+
+  /** Runs until stop(): connect, serve, and after every give-up wait and start over. */
+  async run(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      attempt += 1;
+      try {
+        await this.session(attempt);
+        attempt = 0;
+      } catch (err) {
+        this.log('warn', `ARI connect attempt ${attempt} failed: ${(err as Error).message}`);
+      }
+      this.connected = false;
+      try {
+        this.client?.removeAllListeners();
+        this.client?.stop();
+      } catch {
+        // a client that never opened its WebSocket has nothing to close
+      }
+      this.client = null;
+      if (this.stopped) break;
+      const delay = backoffDelay(Math.max(1, attempt), this.o.backoff, Math.random);
+      this.log('info', `re-creating the ARI client in ${delay} ms`, { attempt });
+      await new Promise<void>((r) => {
+        this.wake = r;
+        setTimeout(r, delay);
+      });
+    }
+  }
+
+  /** One ari-client lifetime: resolves when ari-client gives up reconnecting (WebSocketMaxRetries). */
+  private async session(attempt: number): Promise<void> {
+    const timeout = this.o.connectTimeoutMs ?? 10_000;
+    const client = await Promise.race([
+      ari.connect(this.o.url, this.o.user, this.o.password),
+      sleep(timeout).then(() => Promise.reject(new Error(`no answer from ARI within ${timeout} ms`))),
+    ]);
+    this.client = client;
+    const ws = this.o.url.replace(/^http/, 'ws');
+    // What ari-client opens; log() redacts the api_key (DESIGN §7) — this line is how the redaction test sees a leak.
+    this.log('debug', `opening ${ws}/ari/events?app=${this.o.app}&api_key=${encodeURIComponent(this.o.user)}:${encodeURIComponent(this.o.password)}`);
+    const gaveUp = new Promise<string>((resolve) => {
+      client.on('WebSocketMaxRetries', (err?: Error) => resolve(`ari-client gave up reconnecting: ${err?.message ?? 'closed'}`));
+      this.wake = () => resolve('stopped');
+    });
+    client.on('WebSocketReconnecting', (err?: Error) => {
+      if (this.connected) this.o.report({ type: 'disconnected', reason: redact(err?.message ?? 'WebSocket closed', [this.o.password]) });
+      this.connected = false;
+    });
+    client.on('WebSocketConnected', () => void this.onConnected(attempt));
+    client.on('*', (ev: AriEventLike) => this.onEvent(ev));
+    await client.start(this.o.app);
+    const reason = await gaveUp;
+    if (reason !== 'stopped') {
+      this.o.report({ type: 'disconnected', reason: redact(reason, [this.o.password]) });
+      this.log('warn', reason);
+    }
+  }
+
+  private onEvent(ev: AriEventLike): void {
+    for (const c of this.states.onEvent(ev)) this.o.report({ type: 'agent', agent: c.agent, busy: c.busy });
+    if (ev.type === 'ChannelCreated' || ev.type === 'ChannelDestroyed') this.scheduleCount();
+  }
+
+  /** Every (re)connect: the app's subscriptions are gone and events in the gap lost; subscribe, then resync. */
+  private async onConnected(attempt: number): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    try {
+      await this.subscribe(client, this.states.agents());
+      await this.resync(client);
+      this.connected = true;
+      this.o.report({ type: 'connected', attempt });
+    } catch (err) {
+      this.log('warn', `subscribe/resync failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async subscribe(client: AriClient, agents: readonly AgentRef[]): Promise<void> {
+    const one = async (a: AgentRef) => {
+      // A realtime row inserted after boot is invisible to ARI until sorcery loads it (FIELD-NOTES: Asterisk).
+      await client.asterisk.getObject({ configClass: 'res_pjsip', objectType: 'endpoint', id: a.extension }).catch(() => undefined);
+      await client.applications
+        .subscribe({ applicationName: this.o.app, eventSource: `endpoint:PJSIP/${a.extension},deviceState:PJSIP/${a.extension}` })
+        .catch((err: Error) => this.log('warn', `cannot subscribe to PJSIP/${a.extension}: ${err.message}`, { agent: a.id }));
+    };
+    for (let i = 0; i < agents.length; i += 16) await Promise.all(agents.slice(i, i + 16).map(one));
+  }
+
+  private async resync(client: AriClient): Promise<void> {
+    const [channels, endpoints] = await Promise.all([client.channels.list(), client.endpoints.listByTech({ tech: 'PJSIP' }).catch(() => [])]);
+    for (const c of this.states.resync(channels, endpoints)) this.o.report({ type: 'agent', agent: c.agent, busy: c.busy });
+    this.o.report({ type: 'channels', count: channels.length });
+  }
+
+  private scheduleCount(): void {
+    if (this.countTimer) return;
+    this.countTimer = setTimeout(() => {
+      this.countTimer = null;
+      this.client?.channels
+        .list()
+        .then((list) => this.o.report({ type: 'channels', count: list.length }))
+        .catch((err: Error) => this.log('debug', `channel count failed: ${err.message}`));
+    }, 50);
+  }
+
+  /** The supervisor's new agent list: subscribe the new ones and re-report everyone. */
+  async setAgents(agents: AgentRef[]): Promise<void> {
+    const before = new Set(this.states.agents().map((a) => a.extension));
+    const added = this.states.setAgents(agents);
+    const removed = [...before].filter((e) => !agents.some((a) => a.extension === e));
+    const client = this.client;
+    if (!client || !this.connected) return;
+    await this.subscribe(client, added);
+    if (removed.length) {
+      await client.applications
+        .unsubscribe({ applicationName: this.o.app, eventSource: removed.flatMap((e) => [`endpoint:PJSIP/${e}`, `deviceState:PJSIP/${e}`]).join(',') })
+        .catch((err: Error) => this.log('debug', `unsubscribe failed: ${err.message}`));
+    }
+    await this.resync(client).catch((err: Error) => this.log('warn', `resync failed: ${err.message}`));
+  }
+
+  /** SQLite/static mode: Asterisk re-reads pjsip.conf after the node's agents changed (DESIGN §4). */
+  async reloadPjsip(): Promise<void> {
+    if (!this.client) throw new Error('ARI not connected');
+    await this.client.asterisk.reloadModule({ moduleName: 'res_pjsip.so' });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.countTimer) clearTimeout(this.countTimer);
+    this.wake?.();
+  }
+}

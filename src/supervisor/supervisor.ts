@@ -1,0 +1,229 @@
+// The ARI daemon supervisor (DESIGN §5): one daemon process per node via execa with typed IPC; restarts crashes with
+// capped exponential backoff, reports agent states and connectivity, and fails a node whose ARI stays away past a grace period.
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { execa, type ResultPromise } from 'execa';
+import type { Daemons } from '../cluster/controller.js';
+import type { Node } from '../cluster/nodes.js';
+import type { EventSink } from '../events/event.js';
+import { backoffDelay, type BackoffPolicy } from '../ari/backoff.js';
+import { redact } from '../ari/redact.js';
+import { isFromDaemon, type AgentRef, type AriRetry, type FromDaemon, type ToDaemon } from './messages.js';
+
+export interface AriCredentials {
+  /** the node's ARI base URL as ari-client takes it, e.g. http://10.0.0.5:8088 */
+  url: string;
+  user: string;
+  password: string;
+}
+
+export interface SupervisorOptions {
+  sink: EventSink;
+  /** a node whose daemon has not been connected for this long is reported failed */
+  graceMs: number;
+  /** how to start a daemon: [process.execPath, 'dist/ari/daemon.js'] or [process.execPath, '--import', 'tsx', 'src/ari/daemon.ts'] */
+  daemonArgv: string[];
+  credentials(nodeId: string): Promise<AriCredentials>;
+  onAgentState(nodeId: string, agent: string, busy: boolean): void;
+  /** every time the node's daemon (re)connects and has resynced; the first one makes the node active */
+  onConnected(nodeId: string): void | Promise<void>;
+  onFailed(nodeId: string, reason: string): void | Promise<void>;
+  /** agent ids → PJSIP extensions (default: the id is the extension) */
+  resolveAgents?(nodeId: string, agentIds: readonly string[]): Promise<AgentRef[]>;
+  /** between daemon restarts after a crash */
+  restartBackoff?: BackoffPolicy;
+  /** inside the daemon: between ari-client re-creations once ari-client gives up */
+  clientBackoff?: { initialMs: number; maxMs: number };
+  /** ari-client's own WebSocket retry (tests shorten it) */
+  ariRetry?: AriRetry;
+  app?: string;
+  cwd?: string;
+}
+
+const execaOptions = { ipc: true, serialization: 'json', stdin: 'ignore', buffer: false, reject: false } as const;
+
+interface Daemon {
+  nodeId: string;
+  agents: AgentRef[];
+  proc: ResultPromise<typeof execaOptions & { cwd: string | undefined }> | null;
+  password: string | null;
+  attempt: number;
+  connected: boolean;
+  channels: number;
+  stopping: boolean;
+  restartTimer: NodeJS.Timeout | null;
+  graceTimer: NodeJS.Timeout | null;
+  reloads: ((ok: boolean, error?: string) => void)[];
+}
+
+export class Supervisor implements Daemons {
+  private readonly daemons = new Map<string, Daemon>();
+  private readonly restartBackoff: BackoffPolicy;
+
+  constructor(private readonly o: SupervisorOptions) {
+    this.restartBackoff = o.restartBackoff ?? { initialMs: 1000, maxMs: 60_000, factor: 2, jitter: 0.2 };
+  }
+
+  watch(node: Node, agents: readonly string[]): void {
+    const known = this.daemons.get(node.id);
+    const d: Daemon = known ?? { nodeId: node.id, agents: [], proc: null, password: null, attempt: 0, connected: false, channels: 0, stopping: false, restartTimer: null, graceTimer: null, reloads: [] };
+    if (!known) this.daemons.set(node.id, d);
+    void this.resolve(node.id, agents).then((refs) => {
+      if (d.stopping) return;
+      d.agents = refs;
+      if (!known) {
+        this.armGrace(d);
+        void this.spawn(d);
+      } else this.send(d, { type: 'agents', agents: refs });
+    });
+  }
+
+  private async resolve(nodeId: string, ids: readonly string[]): Promise<AgentRef[]> {
+    if (this.o.resolveAgents) return this.o.resolveAgents(nodeId, ids);
+    return ids.map((id) => ({ id, extension: id }));
+  }
+
+  channels(nodeId: string): number {
+    return this.daemons.get(nodeId)?.channels ?? 0;
+  }
+
+  isConnected(nodeId: string): boolean {
+    return this.daemons.get(nodeId)?.connected ?? false;
+  }
+
+  /** The daemon's process id (tests kill it; dashboards show it as the node's daemon id). */
+  pid(nodeId: string): number | undefined {
+    return this.daemons.get(nodeId)?.proc?.pid;
+  }
+
+  /** SQLite/static mode: after the node's agents changed, PUT /asterisk/modules/res_pjsip.so through its daemon. */
+  reloadPjsip(nodeId: string): Promise<void> {
+    const d = this.daemons.get(nodeId);
+    if (!d?.proc) return Promise.reject(new Error(`no ARI daemon for node ${nodeId}`));
+    return new Promise((resolve, reject) => {
+      d.reloads.push((ok, error) => (ok ? resolve() : reject(new Error(`res_pjsip reload on ${nodeId} failed: ${error ?? 'unknown'}`))));
+      this.send(d, { type: 'reload-pjsip' });
+    });
+  }
+
+  async stop(nodeId: string): Promise<void> {
+    const d = this.daemons.get(nodeId);
+    if (!d) return;
+    d.stopping = true;
+    this.daemons.delete(nodeId);
+    if (d.restartTimer) clearTimeout(d.restartTimer);
+    if (d.graceTimer) clearTimeout(d.graceTimer);
+    for (const r of d.reloads.splice(0)) r(false, 'daemon stopped');
+    const proc = d.proc;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      this.send(d, { type: 'stop' });
+      const killer = setTimeout(() => proc.kill('SIGKILL'), 2000);
+      await proc.catch(() => undefined);
+      clearTimeout(killer);
+    }
+    this.o.sink.emit({ node: nodeId, stage: 'ari.stopped' });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.daemons.keys()].map((id) => this.stop(id)));
+  }
+
+  private send(d: Daemon, m: ToDaemon): void {
+    const p = d.proc;
+    if (p && p.connected) p.send(m);
+  }
+
+  private armGrace(d: Daemon): void {
+    if (d.graceTimer || d.connected) return;
+    d.graceTimer = setTimeout(() => {
+      d.graceTimer = null;
+      if (d.connected || d.stopping) return;
+      const reason = `ARI not connected for ${Math.round(this.o.graceMs / 1000)} s`;
+      this.o.sink.emit({ node: d.nodeId, stage: 'ari.failed', level: 'error', detail: { reason } });
+      void Promise.resolve(this.o.onFailed(d.nodeId, reason)).catch((err: Error) => this.emitError(d, 'onFailed', err));
+    }, this.o.graceMs);
+  }
+
+  private emitError(d: Daemon, where: string, err: Error): void {
+    this.o.sink.emit({ node: d.nodeId, stage: 'ari.error', level: 'error', detail: { where, error: redact(err.message, d.password ? [d.password] : []) } });
+  }
+
+  private async spawn(d: Daemon): Promise<void> {
+    if (d.stopping) return;
+    let creds: AriCredentials;
+    try {
+      creds = await this.o.credentials(d.nodeId);
+    } catch (err) {
+      this.emitError(d, 'credentials', err as Error);
+      return this.scheduleRestart(d, { error: 'no credentials' });
+    }
+    if (d.stopping) return;
+    d.password = creds.password;
+    const [file, ...args] = this.o.daemonArgv;
+    if (!file) throw new Error('daemonArgv is empty');
+    // Credentials go over IPC only: argv is visible to every user of the machine (ps).
+    const proc = execa(file, [...args, '--node', d.nodeId], { ...execaOptions, cwd: this.o.cwd });
+    d.proc = proc;
+    this.o.sink.emit({ node: d.nodeId, stage: 'ari.spawn', level: 'debug', detail: { pid: proc.pid, attempt: d.attempt } });
+    for (const stream of [proc.stdout, proc.stderr] as Readable[]) {
+      createInterface({ input: stream }).on('line', (line) => this.o.sink.emit({ node: d.nodeId, stage: 'ari.log', level: 'debug', detail: { msg: redact(line, [creds.password]) } }));
+    }
+    proc.on('message', (m: unknown) => {
+      if (isFromDaemon(m)) this.onMessage(d, m);
+    });
+    proc.send({ type: 'start', nodeId: d.nodeId, url: creds.url, user: creds.user, password: creds.password, app: this.o.app ?? 'pbxboot', agents: d.agents, backoff: this.o.clientBackoff, ariRetry: this.o.ariRetry } satisfies ToDaemon);
+    const result = await proc;
+    if (d.proc !== proc) return;
+    d.proc = null;
+    if (d.connected) {
+      d.connected = false;
+      this.o.sink.emit({ node: d.nodeId, stage: 'ari.disconnected', level: 'warn', detail: { reason: 'daemon exited' } });
+    }
+    for (const r of d.reloads.splice(0)) r(false, 'daemon exited');
+    if (d.stopping) return;
+    this.armGrace(d);
+    this.scheduleRestart(d, { exitCode: result.exitCode ?? null, signal: result.signal ?? null });
+  }
+
+  private scheduleRestart(d: Daemon, why: Record<string, unknown>): void {
+    if (d.stopping) return;
+    d.attempt += 1;
+    const delayMs = backoffDelay(d.attempt, this.restartBackoff, Math.random);
+    this.o.sink.emit({ node: d.nodeId, stage: 'ari.restart', level: 'warn', detail: { ...why, attempt: d.attempt, delayMs } });
+    d.restartTimer = setTimeout(() => {
+      d.restartTimer = null;
+      void this.spawn(d);
+    }, delayMs);
+  }
+
+  private onMessage(d: Daemon, m: FromDaemon): void {
+    const secrets = d.password ? [d.password] : [];
+    switch (m.type) {
+      case 'connected':
+        d.connected = true;
+        d.attempt = 0;
+        if (d.graceTimer) clearTimeout(d.graceTimer);
+        d.graceTimer = null;
+        this.o.sink.emit({ node: d.nodeId, stage: 'ari.connected', detail: { agents: d.agents.length } });
+        void Promise.resolve(this.o.onConnected(d.nodeId)).catch((err: Error) => this.emitError(d, 'onConnected', err));
+        break;
+      case 'disconnected':
+        d.connected = false;
+        this.o.sink.emit({ node: d.nodeId, stage: 'ari.disconnected', level: 'warn', detail: { reason: redact(m.reason, secrets) } });
+        this.armGrace(d);
+        break;
+      case 'agent':
+        this.o.onAgentState(d.nodeId, m.agent, m.busy);
+        break;
+      case 'channels':
+        d.channels = m.count;
+        break;
+      case 'reloaded':
+        d.reloads.shift()?.(m.ok, m.error);
+        break;
+      case 'log':
+        this.o.sink.emit({ node: d.nodeId, stage: 'ari.log', level: m.level, detail: JSON.parse(redact(JSON.stringify({ msg: m.msg, ...m.detail }), secrets)) as Record<string, unknown> });
+        break;
+    }
+  }
+}
