@@ -56,7 +56,7 @@ export class AriSession {
       this.client = null;
       if (this.stopped) break;
       const delay = backoffDelay(Math.max(1, attempt), this.o.backoff, Math.random);
-      this.log('info', `re-creating the ARI client in ${delay} ms`, { attempt });
+      this.log('info', `re-creating the ARI client in ${delay} ms`, { attempt: Math.max(1, attempt) });
       await new Promise<void>((r) => {
         this.wake = r;
         setTimeout(r, delay);
@@ -67,6 +67,7 @@ export class AriSession {
   /** One ari-client lifetime: resolves when ari-client gives up reconnecting (WebSocketMaxRetries). */
   private async session(attempt: number): Promise<void> {
     const timeout = this.o.connectTimeoutMs ?? 10_000;
+    await this.preflight(timeout);
     const client = await Promise.race([
       ari.connect(this.o.url, this.o.user, this.o.password),
       sleep(timeout).then(() => Promise.reject(new Error(`no answer from ARI within ${timeout} ms`))),
@@ -91,6 +92,17 @@ export class AriSession {
       this.o.report({ type: 'disconnected', reason: redact(reason, [this.o.password]) });
       this.log('warn', reason);
     }
+  }
+
+  /**
+   * swagger-client (inside ari-client) throws from a callback when resources.json answers non-200 (SwaggerApi.fail:
+   * `throw message`), which would kill the process; so ask first and let ari-client load the API only from a node that answers.
+   */
+  private async preflight(timeout: number): Promise<void> {
+    const auth = Buffer.from(`${this.o.user}:${this.o.password}`).toString('base64');
+    const res = await fetch(`${this.o.url}/ari/api-docs/resources.json`, { headers: { authorization: `Basic ${auth}` }, signal: AbortSignal.timeout(timeout) });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`ARI answered ${res.status} ${res.statusText}`);
   }
 
   private onEvent(ev: AriEventLike): void {

@@ -1,0 +1,37 @@
+// A node whose daemon cannot reach ARI for the grace period is reported failed (controller.nodeFailed re-homes its agents).
+import t from 'tap';
+import net from 'node:net';
+import { node, recordingSupervisor, until } from './helpers.js';
+
+t.test('no ARI for graceMs → onFailed once, with the reason; stop ends the daemon', async (t) => {
+  // A port with nothing listening: connection refused on every try.
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  const { sup, rec } = recordingSupervisor({ graceMs: 1500, credentials: async () => ({ url: `http://127.0.0.1:${port}`, user: 'u', password: 'pw' }) });
+  t.teardown(() => sup.close());
+  const started = Date.now();
+  sup.watch(node('n9'), ['1']);
+  await until('failed', () => rec.failed.length > 0, 10_000);
+  t.ok(Date.now() - started >= 1400, 'not before the grace period');
+  t.match(rec.failed, [{ node: 'n9', reason: /ARI not connected for 2 s|ARI not connected for 1 s/ }]);
+  t.same(rec.connected, []);
+  t.ok(rec.events.some((e) => e.stage === 'ari.failed'));
+  await new Promise((r) => setTimeout(r, 500));
+  t.equal(rec.failed.length, 1, 'reported once');
+  const pid = sup.pid('n9');
+  await sup.stop('n9');
+  t.equal(sup.pid('n9'), undefined);
+  if (pid) t.throws(() => process.kill(pid, 0), 'daemon process is gone');
+});
+
+t.test('credentials that cannot be read: restart with backoff, still failed after grace', async (t) => {
+  const { sup, rec } = recordingSupervisor({ graceMs: 600, credentials: async () => Promise.reject(new Error('no secret for node')) });
+  t.teardown(() => sup.close());
+  sup.watch(node('n8'), []);
+  await until('failed', () => rec.failed.length > 0, 5000);
+  const restarts = rec.events.filter((e) => e.stage === 'ari.restart').map((e) => e.detail?.delayMs as number);
+  t.ok(restarts.length >= 2, 'retried');
+  t.ok(restarts[1]! > restarts[0]! * 1.2, 'exponential');
+});
