@@ -1,5 +1,6 @@
 // A real ARI daemon process under the supervisor, against the test ARI server: busy/idle for calls, late endpoints, reload, redaction.
 import t from 'tap';
+import { readFileSync } from 'node:fs';
 import { TestAriServer } from '../ari-server/server.js';
 import { node, recordingSupervisor, until } from './helpers.js';
 
@@ -19,6 +20,9 @@ t.test('daemon reports busy then idle for a call, loads late endpoints, reloads 
   t.same(server.subscriptions('pbxboot').sort(), ['deviceState:PJSIP/1001', 'deviceState:PJSIP/1002', 'endpoint:PJSIP/1001', 'endpoint:PJSIP/1002']);
   t.ok(server.pbx.endpoints.has('PJSIP/1002'), 'config/dynamic made the late endpoint visible');
   t.same(rec.states.filter((s) => s.busy), [], 'resync: nobody busy');
+  const cmdline = readFileSync(`/proc/${sup.pid('n1')}/cmdline`, 'utf8');
+  t.match(cmdline, /daemon\.ts\0--node\0n1/);
+  t.notOk(cmdline.includes(password), 'credentials travel over IPC, not argv');
 
   server.startCall('PJSIP/1002', 400);
   server.startCall('PJSIP/1003', 400); // not this daemon's agent
