@@ -15,6 +15,7 @@ export interface AriSessionOptions {
   backoff: BackoffPolicy;
   report(msg: FromDaemon): void;
   connectTimeoutMs?: number;
+  channelPollMs?: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -26,6 +27,8 @@ export class AriSession {
   private connected = false;
   private wake: (() => void) | null = null;
   private countTimer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private lastCount = -1;
 
   constructor(private readonly o: AriSessionOptions) {
     this.states = new AgentStates(o.agents);
@@ -38,6 +41,9 @@ export class AriSession {
   /** Runs until stop(): connect, serve, and after every give-up wait and start over. */
   async run(): Promise<void> {
     let attempt = 0;
+    this.pollTimer = setInterval(() => {
+      if (this.connected) this.scheduleCount();
+    }, this.o.channelPollMs ?? 5000);
     while (!this.stopped) {
       attempt += 1;
       try {
@@ -138,7 +144,13 @@ export class AriSession {
   private async resync(client: AriClient): Promise<void> {
     const [channels, endpoints] = await Promise.all([client.channels.list(), client.endpoints.listByTech({ tech: 'PJSIP' }).catch(() => [])]);
     for (const c of this.states.resync(channels, endpoints)) this.o.report({ type: 'agent', agent: c.agent, busy: c.busy });
-    this.o.report({ type: 'channels', count: channels.length });
+    this.reportCount(channels.length, true);
+  }
+
+  private reportCount(count: number, always = false): void {
+    if (!always && count === this.lastCount) return;
+    this.lastCount = count;
+    this.o.report({ type: 'channels', count });
   }
 
   private scheduleCount(): void {
@@ -147,7 +159,7 @@ export class AriSession {
       this.countTimer = null;
       this.client?.channels
         .list()
-        .then((list) => this.o.report({ type: 'channels', count: list.length }))
+        .then((list) => this.reportCount(list.length))
         .catch((err: Error) => this.log('debug', `channel count failed: ${err.message}`));
     }, 50);
   }
@@ -158,7 +170,7 @@ export class AriSession {
     const added = this.states.setAgents(agents);
     const removed = [...before].filter((e) => !agents.some((a) => a.extension === e));
     const client = this.client;
-    if (!client || !this.connected) return;
+    if (!client || !this.connected || (!added.length && !removed.length)) return;
     await this.subscribe(client, added);
     if (removed.length) {
       await client.applications
@@ -177,6 +189,7 @@ export class AriSession {
   stop(): void {
     this.stopped = true;
     if (this.countTimer) clearTimeout(this.countTimer);
+    if (this.pollTimer) clearInterval(this.pollTimer);
     this.wake?.();
   }
 }

@@ -22,7 +22,7 @@ function main(): void {
       if (session) return;
       secrets = [m.password];
       if (m.ariRetry) setAriClientRetry(m.ariRetry);
-      session = new AriSession({ url: m.url, user: m.user, password: m.password, app: m.app, agents: m.agents, backoff: { ...defaultBackoff, ...m.backoff }, report: send });
+      session = new AriSession({ url: m.url, user: m.user, password: m.password, app: m.app, agents: m.agents, backoff: { ...defaultBackoff, ...m.backoff }, channelPollMs: m.channelPollMs, report: send });
       void session.run();
     } else if (m.type === 'agents') {
       void session?.setAgents(m.agents);

@@ -24,6 +24,8 @@ export type ToDaemon =
       /** the daemon's own re-creation backoff once ari-client gives up */
       backoff?: { initialMs: number; maxMs: number };
       ariRetry?: AriRetry;
+      /** re-count GET /channels this often, besides after channel events (channels of non-agents raise no events) */
+      channelPollMs?: number;
     }
   | { type: 'agents'; agents: AgentRef[] }
   | { type: 'reload-pjsip' }

@@ -28,6 +28,10 @@ export interface SupervisorOptions {
   /** every time the node's daemon (re)connects and has resynced; the first one makes the node active */
   onConnected(nodeId: string): void | Promise<void>;
   onFailed(nodeId: string, reason: string): void | Promise<void>;
+  /** the node's live channel count changed (GET /channels; drain completes at 0) */
+  onChannels?(nodeId: string, count: number): void;
+  /** how often each daemon re-counts GET /channels besides after channel events (default 5000 ms) */
+  channelPollMs?: number;
   /** agent ids → PJSIP extensions (default: the id is the extension) */
   resolveAgents?(nodeId: string, agentIds: readonly string[]): Promise<AgentRef[]>;
   /** between daemon restarts after a crash */
@@ -70,7 +74,10 @@ export class Supervisor implements Daemons {
     if (!known) this.daemons.set(node.id, d);
     void this.resolve(node.id, agents).then((refs) => {
       if (d.stopping) return;
+      // The controller calls watch after every round: only a changed list goes to the daemon (it resubscribes and resyncs).
+      const same = known && refs.length === d.agents.length && refs.every((r, i) => r.id === d.agents[i]?.id && r.extension === d.agents[i]?.extension);
       d.agents = refs;
+      if (same) return;
       if (!known) {
         this.armGrace(d);
         void this.spawn(d);
@@ -171,7 +178,7 @@ export class Supervisor implements Daemons {
     proc.on('message', (m: unknown) => {
       if (isFromDaemon(m)) this.onMessage(d, m);
     });
-    proc.send({ type: 'start', nodeId: d.nodeId, url: creds.url, user: creds.user, password: creds.password, app: this.o.app ?? 'pbxboot', agents: d.agents, backoff: this.o.clientBackoff, ariRetry: this.o.ariRetry } satisfies ToDaemon);
+    proc.send({ type: 'start', nodeId: d.nodeId, url: creds.url, user: creds.user, password: creds.password, app: this.o.app ?? 'pbxboot', agents: d.agents, backoff: this.o.clientBackoff, ariRetry: this.o.ariRetry, channelPollMs: this.o.channelPollMs } satisfies ToDaemon);
     const result = await proc;
     if (d.proc !== proc) return;
     d.proc = null;
@@ -216,7 +223,10 @@ export class Supervisor implements Daemons {
         this.o.onAgentState(d.nodeId, m.agent, m.busy);
         break;
       case 'channels':
-        d.channels = m.count;
+        if (d.channels !== m.count) {
+          d.channels = m.count;
+          this.o.onChannels?.(d.nodeId, m.count);
+        }
         break;
       case 'reloaded':
         d.reloads.shift()?.(m.ok, m.error);

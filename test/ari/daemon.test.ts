@@ -12,8 +12,10 @@ t.test('daemon reports busy then idle for a call, loads late endpoints, reloads 
   server.addEndpoint('PJSIP', '1001');
   server.addEndpoint('PJSIP', '1002', { loaded: false }); // inserted into the PBX DB after boot
   server.addEndpoint('PJSIP', '1003');
+  server.addEndpoint('PJSIP', '1004'); // never an agent of this node
   await server.listen();
-  const { sup, rec } = recordingSupervisor({ credentials: async () => ({ url: server.url, user: 'pbxboot', password }) });
+  const counts: number[] = [];
+  const { sup, rec } = recordingSupervisor({ channelPollMs: 200, onChannels: (_n, c) => counts.push(c), credentials: async () => ({ url: server.url, user: 'pbxboot', password }) });
   t.teardown(() => sup.close());
   sup.watch(node('n1'), ['1001', '1002']);
   await until('connected', () => rec.connected.length === 1);
@@ -36,6 +38,13 @@ t.test('daemon reports busy then idle for a call, loads late endpoints, reloads 
   sup.watch(node('n1'), ['1001', '1003']);
   await until('resubscribed', () => server.subscriptions('pbxboot').includes('endpoint:PJSIP/1003'));
   await until('1002 unsubscribed', () => !server.subscriptions('pbxboot').includes('endpoint:PJSIP/1002'));
+
+  // A call on an endpoint the daemon is not subscribed to raises no event: the poll of GET /channels still counts it (drain waits for 0).
+  const other = server.startCall('PJSIP/1004', 0);
+  await until('polled count 1', () => sup.channels('n1') === 1);
+  server.hangup(other);
+  await until('polled count 0', () => sup.channels('n1') === 0);
+  t.same(counts.slice(-2), [1, 0], 'onChannels reports changes');
 
   await sup.reloadPjsip('n1');
   t.same(server.reloads, ['res_pjsip.so']);
