@@ -94,3 +94,36 @@ t.test('auth: 401 on bad credentials, Basic and api_key accepted; late endpoints
   await new Promise((r) => setTimeout(r, 350));
   t.equal((await get('/ari/endpoints', 'u:pw')).status, 200);
 });
+
+t.test('standalone process with HTTP test controls; originate and hangup through ari-client', async (t) => {
+  const { execa } = await import('execa');
+  const net = await import('node:net');
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as import('node:net').AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  const proc = execa(process.execPath, ['--import', 'tsx', 'test/ari-server/main.ts', '--port', String(port), '--user', 'su', '--pass', 'sp'], { reject: false });
+  t.teardown(() => void proc.kill());
+  await new Promise<void>((resolve, reject) => {
+    proc.stdout?.on('data', (b: Buffer) => /test ARI server on/.test(String(b)) && resolve());
+    void proc.then((r) => reject(new Error(`server exited: ${r.stderr}`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const post = (path: string, body: unknown) => fetch(base + path, { method: 'POST', body: JSON.stringify(body) });
+  t.equal((await post('/_test/endpoints', { tech: 'PJSIP', resource: '4001' })).status, 200);
+  const client = await ari.connect(base, 'su', 'sp');
+  t.teardown(() => client.stop());
+  await client.start('pbxboot');
+  await client.applications.subscribe({ applicationName: 'pbxboot', eventSource: 'endpoint:PJSIP/4001' });
+  const destroyed = new Promise((r) => client.once('ChannelDestroyed', r));
+  const call = (await (await post('/_test/calls', { endpoint: 'PJSIP/4001', ms: 0 })).json()) as { id: string };
+  const originated = (await (client.channels as unknown as { originate(a: object): Promise<{ id: string }> }).originate({ endpoint: 'PJSIP/4001', extension: '100' }));
+  t.ok(originated.id);
+  t.equal((await client.channels.list()).length, 2);
+  await fetch(`${base}/ari/channels/${call.id}?api_key=su:sp`, { method: 'DELETE' });
+  await destroyed;
+  const stats = (await (await fetch(`${base}/_test/stats`)).json()) as { hangupsRequested: number; channels: number; apps: string[] };
+  t.match(stats, { hangupsRequested: 1, channels: 1, apps: ['pbxboot'] });
+  t.equal((await post('/_test/restart', { seconds: 0.2 })).status, 204);
+  t.equal((await fetch(`${base}/ari/endpoints?api_key=su:sp`)).status, 503);
+});
