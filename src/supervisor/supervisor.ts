@@ -58,6 +58,8 @@ interface Daemon {
   restartTimer: NodeJS.Timeout | null;
   graceTimer: NodeJS.Timeout | null;
   reloads: ((ok: boolean, error?: string) => void)[];
+  /** agents this node's daemon reported busy (kept across daemon restarts) */
+  busy: Set<string>;
 }
 
 export class Supervisor implements Daemons {
@@ -70,7 +72,7 @@ export class Supervisor implements Daemons {
 
   watch(node: Node, agents: readonly string[]): void {
     const known = this.daemons.get(node.id);
-    const d: Daemon = known ?? { nodeId: node.id, agents: [], proc: null, password: null, attempt: 0, connected: false, channels: 0, stopping: false, restartTimer: null, graceTimer: null, reloads: [] };
+    const d: Daemon = known ?? { nodeId: node.id, agents: [], proc: null, password: null, attempt: 0, connected: false, channels: 0, stopping: false, restartTimer: null, graceTimer: null, reloads: [], busy: new Set() };
     if (!known) this.daemons.set(node.id, d);
     void this.resolve(node.id, agents).then((refs) => {
       if (d.stopping) return;
@@ -78,6 +80,9 @@ export class Supervisor implements Daemons {
       const same = known && refs.length === d.agents.length && refs.every((r, i) => r.id === d.agents[i]?.id && r.extension === d.agents[i]?.extension);
       d.agents = refs;
       if (same) return;
+      // No longer this node's to watch: its busy claim ends here (the controller keeps busy agents watched until their call ends).
+      const kept = new Set(refs.map((r) => r.id));
+      for (const a of [...d.busy]) if (!kept.has(a)) this.agentState(d, a, false);
       if (!known) {
         this.armGrace(d);
         void this.spawn(d);
@@ -121,6 +126,8 @@ export class Supervisor implements Daemons {
     if (d.restartTimer) clearTimeout(d.restartTimer);
     if (d.graceTimer) clearTimeout(d.graceTimer);
     for (const r of d.reloads.splice(0)) r(false, 'daemon stopped');
+    // A stopped node (drained, failed, removed) holds no calls pbxboot can see: release its busy claims.
+    for (const a of [...d.busy]) this.agentState(d, a, false);
     const proc = d.proc;
     if (proc && proc.exitCode === null && proc.signalCode === null) {
       this.send(d, { type: 'stop' });
@@ -203,6 +210,17 @@ export class Supervisor implements Daemons {
     }, delayMs);
   }
 
+  /**
+   * A daemon reports every watched agent after each resync. An agent is watched by two nodes while a deferred move waits
+   * (the controller's busy flag is per agent): "idle" from a node where the agent never was busy must not clear a call
+   * in progress elsewhere. So busy is always forwarded (idempotent), idle only from the node that reported it busy.
+   */
+  private agentState(d: Daemon, agent: string, busy: boolean): void {
+    if (busy) d.busy.add(agent);
+    else if (!d.busy.delete(agent)) return;
+    this.o.onAgentState(d.nodeId, agent, busy);
+  }
+
   private onMessage(d: Daemon, m: FromDaemon): void {
     const secrets = d.password ? [d.password] : [];
     switch (m.type) {
@@ -220,7 +238,7 @@ export class Supervisor implements Daemons {
         this.armGrace(d);
         break;
       case 'agent':
-        this.o.onAgentState(d.nodeId, m.agent, m.busy);
+        this.agentState(d, m.agent, m.busy);
         break;
       case 'channels':
         if (d.channels !== m.count) {
