@@ -3,10 +3,19 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
+export interface SwaggerParameter {
+  name: string;
+  paramType: string;
+  required?: boolean;
+  dataType?: string;
+  allowMultiple?: boolean;
+  allowableValues?: { valueType: string; values?: string[] };
+}
 export interface SwaggerOperation {
   httpMethod: string;
   nickname: string;
-  parameters?: { name: string; paramType: string; required?: boolean }[];
+  responseClass?: string;
+  parameters?: SwaggerParameter[];
 }
 export interface SwaggerApi {
   path: string;
@@ -63,10 +72,15 @@ export class ApiDocs {
   }
 
   hasOperation(method: string, swaggerPath: string): boolean {
+    return this.operation(method, swaggerPath) !== undefined;
+  }
+
+  /** The operation as Asterisk describes it: its parameters and responseClass (e.g. "List[Channel]"). */
+  operation(method: string, swaggerPath: string): SwaggerOperation | undefined {
     for (const [name, d] of this.docs) {
       if (name === 'resources') continue;
-      for (const a of d.apis) if (a.path === swaggerPath && a.operations.some((o) => o.httpMethod === method)) return true;
+      for (const a of d.apis) if (a.path === swaggerPath) for (const o of a.operations) if (o.httpMethod === method) return o;
     }
-    return false;
+    return undefined;
   }
 }

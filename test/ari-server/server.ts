@@ -3,6 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiDocs } from './api-docs.js';
+import { leaveBridges, type AriBridge } from './bridges.js';
+import { notFound, routes, type Ctx, type Reply } from './routes.js';
 import { ariTimestamp, causeText, deviceStateOf, PbxState, type AriChannel, type AriEndpoint, type AriEvent } from './model.js';
 
 export interface TestAriServerOptions {
@@ -12,113 +14,14 @@ export interface TestAriServerOptions {
   now?: () => number;
 }
 
-interface Ctx {
-  params: Record<string, string>;
-  query: URLSearchParams;
-  body: Record<string, unknown>;
-}
-type Reply = { status: number; body?: unknown };
-interface Route {
-  method: string;
-  /** Swagger path as written in the api-docs (checked by test/ari/ari-server.test.ts) */
-  path: string;
-  handle(this: TestAriServer, ctx: Ctx): Reply;
-}
-
 interface App {
   sockets: Set<WebSocket>;
   sources: Set<string>;
   all: boolean;
 }
 
-const notFound = (what: string): Reply => ({ status: 404, body: { message: `${what} not found` } });
 
-export const routes: Route[] = [
-  {
-    method: 'GET',
-    path: '/asterisk/info',
-    handle() {
-      const t = ariTimestamp(this.startedAt);
-      return { status: 200, body: { system: { version: '22.10.1-test', entity_id: this.asteriskId }, status: { startup_time: t, last_reload_time: t } } };
-    },
-  },
-  {
-    method: 'PUT',
-    path: '/asterisk/modules/{moduleName}',
-    handle({ params }) {
-      if (!/^res_|^chan_|^app_|^func_/.test(params.moduleName ?? '')) return { status: 404, body: { message: 'Module not found in running modules.' } };
-      this.reloads.push(params.moduleName!);
-      return { status: 204 };
-    },
-  },
-  {
-    method: 'GET',
-    path: '/asterisk/config/dynamic/{configClass}/{objectType}/{id}',
-    handle({ params }) {
-      if (params.configClass !== 'res_pjsip' || params.objectType !== 'endpoint') return notFound('configClass|objectType');
-      const ep = this.pbx.load(params.id!);
-      if (!ep) return notFound('id');
-      return { status: 200, body: [{ attribute: 'aors', value: ep.resource }, { attribute: 'context', value: 'default' }] };
-    },
-  },
-  { method: 'GET', path: '/channels', handle: function () { return { status: 200, body: [...this.pbx.channels.values()] }; } },
-  {
-    method: 'POST',
-    path: '/channels',
-    handle({ query, body }) {
-      const endpoint = query.get('endpoint') ?? (body.endpoint as string | undefined);
-      if (!endpoint) return { status: 400, body: { message: 'Endpoint must be specified' } };
-      const ep = this.pbx.endpoints.get(endpoint);
-      if (!ep) return { status: 400, body: { message: 'Endpoint is not found' } };
-      return { status: 200, body: this.openChannel(ep, query.get('extension') ?? 's', 0) };
-    },
-  },
-  {
-    method: 'GET',
-    path: '/channels/{channelId}',
-    handle({ params }) {
-      const ch = this.pbx.channels.get(params.channelId!);
-      return ch ? { status: 200, body: ch } : notFound('Channel');
-    },
-  },
-  {
-    method: 'DELETE',
-    path: '/channels/{channelId}',
-    handle({ params }) {
-      this.hangupsRequested += 1;
-      const ch = this.pbx.channels.get(params.channelId!);
-      if (!ch) return notFound('Channel');
-      this.hangup(ch.id);
-      return { status: 204 };
-    },
-  },
-  { method: 'GET', path: '/endpoints', handle: function () { return { status: 200, body: [...this.pbx.endpoints.values()] }; } },
-  {
-    method: 'GET',
-    path: '/endpoints/{tech}',
-    handle({ params }) {
-      const eps = [...this.pbx.endpoints.values()].filter((e) => e.technology === params.tech);
-      return eps.length ? { status: 200, body: eps } : notFound('Endpoints');
-    },
-  },
-  {
-    method: 'GET',
-    path: '/endpoints/{tech}/{resource}',
-    handle({ params }) {
-      const ep = this.pbx.endpoints.get(`${params.tech}/${params.resource}`);
-      return ep ? { status: 200, body: ep } : notFound('Endpoint');
-    },
-  },
-  {
-    method: 'GET',
-    path: '/deviceStates',
-    handle() {
-      return { status: 200, body: [...this.pbx.endpoints.values()].map((e) => ({ name: `${e.technology}/${e.resource}`, state: deviceStateOf(e) })) };
-    },
-  },
-  { method: 'POST', path: '/applications/{applicationName}/subscription', handle: function (ctx) { return this.subscription(ctx, true); } },
-  { method: 'DELETE', path: '/applications/{applicationName}/subscription', handle: function (ctx) { return this.subscription(ctx, false); } },
-];
+export { routes };
 
 const compiled = routes.map((r) => ({ r, re: new RegExp('^' + r.path.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)') + '$') }));
 
@@ -132,10 +35,13 @@ export class TestAriServer {
   /** every event sent on any WebSocket, in order (the conformance test checks each against events.json) */
   readonly emitted: AriEvent[] = [];
   hangupsRequested = 0;
+  readonly bridges = new Map<string, AriBridge>();
+  /** channels inside a Stasis application: channel id → app and its arguments */
+  readonly stasis = new Map<string, { app: string; args: string[] }>();
   private readonly docs: ApiDocs;
   private readonly http = http.createServer((req, res) => void this.onRequest(req, res));
   private readonly wss = new WebSocketServer({ noServer: true });
-  private readonly apps = new Map<string, App>();
+  readonly apps = new Map<string, App>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private unavailableUntil = 0;
   private readonly now: () => number;
@@ -180,11 +86,14 @@ export class TestAriServer {
     return this.pbx.addEndpoint(tech, resource, opts);
   }
 
-  /** A call on `endpoint` (e.g. "PJSIP/1001") outside Stasis that hangs up by itself after `ms` (0 = until DELETE). */
-  startCall(endpoint: string, ms: number): string {
+  /**
+   * A call on `endpoint` (e.g. "PJSIP/1001") that hangs up by itself after `ms` (0 = until DELETE). Outside Stasis it is
+   * answered at once; with `app` it is an inbound call sent to Stasis(app) ringing, for the app to answer.
+   */
+  startCall(endpoint: string, ms: number, opts: { app?: string; args?: string[] } = {}): string {
     const ep = this.pbx.endpoints.get(endpoint);
     if (!ep) throw new Error(`no endpoint ${endpoint}`);
-    return this.openChannel(ep, '100', ms).id;
+    return this.openChannel(ep, '100', ms, opts.app ? { app: opts.app, args: opts.args ?? [], answered: false } : {}).id;
   }
 
   /** A node restart as seen from ARI: every WebSocket drops, then 503 for `seconds`. */
@@ -205,14 +114,22 @@ export class TestAriServer {
 
   // ---- PBX behaviour ----
 
-  openChannel(ep: AriEndpoint, exten: string, ms: number): AriChannel {
+  openChannel(ep: AriEndpoint, exten: string, ms: number, stasis: { app?: string; args?: string[]; answered?: boolean } = {}): AriChannel {
     const ch = this.pbx.newChannel(ep, exten);
     const src = `${ep.technology}/${ep.resource}`;
     this.publish(src, 'ChannelCreated', { channel: { ...ch } });
     this.publish(src, 'EndpointStateChange', { endpoint: { ...ep, channel_ids: [...ep.channel_ids] } });
     this.publish(src, 'DeviceStateChanged', { device_state: { name: src, state: deviceStateOf(ep) } }, 'deviceState');
-    ch.state = 'Up';
-    this.publish(src, 'ChannelStateChange', { channel: { ...ch } });
+    if (!stasis.app || stasis.answered) {
+      ch.state = 'Up';
+      this.publish(src, 'ChannelStateChange', { channel: { ...ch } });
+    }
+    if (stasis.app) {
+      // Entering Stasis subscribes the app to the channel (stasis.c), so StasisStart reaches it without any subscription.
+      this.stasis.set(ch.id, { app: stasis.app, args: stasis.args ?? [] });
+      this.subscribeApp(stasis.app, `channel:${ch.id}`);
+      this.publishTo([`channel:${ch.id}`], 'StasisStart', { args: stasis.args ?? [], channel: { ...ch } });
+    }
     if (ms > 0) {
       const t = setTimeout(() => {
         this.timers.delete(t);
@@ -226,6 +143,13 @@ export class TestAriServer {
   hangup(channelId: string, cause = 16): void {
     const ch = this.pbx.channels.get(channelId);
     if (!ch) return;
+    leaveBridges(this, ch.id);
+    const inApp = this.stasis.get(ch.id);
+    if (inApp) {
+      this.stasis.delete(ch.id);
+      this.publishTo([`channel:${ch.id}`], 'StasisEnd', { channel: { ...ch } });
+      this.apps.get(inApp.app)?.sources.delete(`channel:${ch.id}`);
+    }
     const ep = this.pbx.removeChannel(ch);
     const src = ep ? `${ep.technology}/${ep.resource}` : ch.name;
     this.publish(src, 'ChannelDestroyed', { cause, cause_txt: causeText[cause] ?? 'Unknown', channel: { ...ch } });
@@ -235,11 +159,39 @@ export class TestAriServer {
     }
   }
 
-  /** Sends an event to every app subscribed to the endpoint (or device) `src`, or subscribed to everything. */
+  /** Sends an event to every app subscribed to the endpoint (or device) `src` or to the event's channel, or to everything. */
   private publish(src: string, type: string, fields: Record<string, unknown>, kind: 'endpoint' | 'deviceState' = 'endpoint'): void {
     const tech = src.split('/')[0];
+    const channel = (fields.channel as AriChannel | undefined)?.id;
+    this.publishTo([`${kind}:${src}`, `${kind}:${tech}`, ...(channel && kind === 'endpoint' ? [`channel:${channel}`] : [])], type, fields);
+  }
+
+  /** A channel event for its endpoint's and its own subscribers. */
+  channelEvent(ch: AriChannel, type: string, fields: Record<string, unknown>): void {
+    const ep = this.pbx.endpointOfChannel(ch);
+    this.publish(ep ? `${ep.technology}/${ep.resource}` : ch.name, type, { ...fields, channel: { ...ch } });
+  }
+
+  /** Asterisk's timestamp for now (events and models' Date fields). */
+  timestamp(): string {
+    return ariTimestamp(this.now());
+  }
+
+  subscribeApp(name: string, source: string): void {
+    this.apps.get(name)?.sources.add(source);
+  }
+
+  /** The Application model of a registered app. */
+  application(name: string): Record<string, unknown> {
+    const sources = [...(this.apps.get(name)?.sources ?? [])];
+    const list = (k: string) => sources.filter((s) => s.startsWith(k + ':')).map((s) => s.slice(k.length + 1));
+    return { name, channel_ids: list('channel'), bridge_ids: list('bridge'), endpoint_ids: list('endpoint'), device_names: list('deviceState'), events_allowed: [], events_disallowed: [] };
+  }
+
+  /** Sends an event to every app subscribed to one of `sources` (e.g. "bridge:b1"), or subscribed to everything. */
+  publishTo(sources: readonly string[], type: string, fields: Record<string, unknown>): void {
     for (const [name, app] of this.apps) {
-      if (!app.all && !app.sources.has(`${kind}:${src}`) && !app.sources.has(`${kind}:${tech}`)) continue;
+      if (!app.all && !sources.some((s) => app.sources.has(s))) continue;
       const ev: AriEvent = { type, timestamp: ariTimestamp(this.now()), ...fields, asterisk_id: this.asteriskId, application: name };
       this.emitted.push(ev);
       const text = JSON.stringify(ev);
@@ -256,13 +208,10 @@ export class TestAriServer {
       const [kind, name] = [s.slice(0, s.indexOf(':')), s.slice(s.indexOf(':') + 1)];
       if (kind === 'endpoint' && !this.pbx.endpoints.has(name) && !/^\w+$/.test(name)) return { status: 422, body: { message: `Event source not found: ${s}` } };
       if (kind !== 'endpoint' && kind !== 'deviceState' && kind !== 'channel' && kind !== 'bridge') return { status: 400, body: { message: `Invalid event source URI scheme: ${s}` } };
+      if ((kind === 'channel' && !this.pbx.channels.has(name)) || (kind === 'bridge' && !this.bridges.has(name))) return { status: 422, body: { message: `Event source not found: ${s}` } };
     }
     for (const s of sources) (add ? app.sources.add(s) : app.sources.delete(s));
-    const list = (k: string) => [...app.sources].filter((s) => s.startsWith(k + ':')).map((s) => s.slice(k.length + 1));
-    return {
-      status: 200,
-      body: { name: params.applicationName, channel_ids: list('channel'), bridge_ids: list('bridge'), endpoint_ids: list('endpoint'), device_names: list('deviceState'), events_allowed: [], events_disallowed: [] },
-    };
+    return { status: 200, body: this.application(params.applicationName!) };
   }
 
   // ---- HTTP / WebSocket plumbing ----
@@ -304,6 +253,9 @@ export class TestAriServer {
       const m = re.exec(rest);
       if (!m || r.method !== req.method) continue;
       const params = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+      // Required query parameters as the api-docs declare them; Asterisk also takes them from a JSON body's keys.
+      const missing = this.docs.operation(r.method, r.path)?.parameters?.find((p) => p.required && p.paramType === 'query' && !url.searchParams.has(p.name) && !(p.name in body));
+      if (missing) return send(400, { message: `Missing parameter ${missing.name}` });
       const out = r.handle.call(this, { params, query: url.searchParams, body });
       return send(out.status, out.body);
     }
@@ -341,7 +293,8 @@ export class TestAriServer {
     const b = (chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {}) as Record<string, unknown>;
     try {
       if (method === 'POST' && what === 'endpoints') return [200, this.addEndpoint(String(b.tech), String(b.resource), { loaded: b.loaded !== false })];
-      if (method === 'POST' && what === 'calls') return [200, { id: this.startCall(String(b.endpoint), Number(b.ms ?? 0)) }];
+      if (method === 'POST' && what === 'calls') return [200, { id: this.startCall(String(b.endpoint), Number(b.ms ?? 0), typeof b.app === 'string' ? { app: b.app } : {}) }];
+      if (method === 'DELETE' && what.startsWith('calls/')) return this.pbx.channels.has(what.slice(6)) ? (this.hangup(what.slice(6)), [204]) : [404, { message: 'no such call' }];
       if (method === 'POST' && what === 'restart') return this.restart(Number(b.seconds ?? 0)), [204];
       if (method === 'GET' && what === 'stats') return [200, { hangupsRequested: this.hangupsRequested, channels: this.pbx.channels.size, apps: this.connectedApps(), reloads: this.reloads }];
     } catch (err) {
