@@ -131,14 +131,27 @@ export class AriSession {
   }
 
   private async subscribe(client: AriClient, agents: readonly AgentRef[]): Promise<void> {
-    const one = async (a: AgentRef) => {
-      // A realtime row inserted after boot is invisible to ARI until sorcery loads it (FIELD-NOTES: Asterisk).
-      await client.asterisk.getObject({ configClass: 'res_pjsip', objectType: 'endpoint', id: a.extension }).catch(() => undefined);
-      await client.applications
-        .subscribe({ applicationName: this.o.app, eventSource: `endpoint:PJSIP/${a.extension},deviceState:PJSIP/${a.extension}` })
+    if (!agents.length) return;
+    // A realtime row inserted after boot is invisible to ARI until sorcery loads it (FIELD-NOTES: Asterisk): touch only those ARI does not list.
+    const listed = new Set((await client.endpoints.listByTech({ tech: 'PJSIP' }).catch(() => [])).map((e) => e.resource));
+    const missing = agents.filter((a) => !listed.has(a.extension));
+    for (let i = 0; i < missing.length; i += 16) {
+      await Promise.all(missing.slice(i, i + 16).map((a) => client.asterisk.getObject({ configClass: 'res_pjsip', objectType: 'endpoint', id: a.extension }).catch(() => undefined)));
+    }
+    const sources = (list: readonly AgentRef[]) => list.flatMap((a) => [`endpoint:PJSIP/${a.extension}`, `deviceState:PJSIP/${a.extension}`]).join(',');
+    const one = (a: AgentRef) =>
+      client.applications
+        .subscribe({ applicationName: this.o.app, eventSource: sources([a]) })
         .catch((err: Error) => this.log('warn', `cannot subscribe to PJSIP/${a.extension}: ${err.message}`, { agent: a.id }));
-    };
-    for (let i = 0; i < agents.length; i += 16) await Promise.all(agents.slice(i, i + 16).map(one));
+    // Batches of 50 agents per POST; ARI refuses a whole batch (422) when one source is unknown, then each goes alone.
+    for (let i = 0; i < agents.length; i += 50) {
+      const batch = agents.slice(i, i + 50);
+      const ok = await client.applications.subscribe({ applicationName: this.o.app, eventSource: sources(batch) }).then(
+        () => true,
+        () => false,
+      );
+      if (!ok) for (let j = 0; j < batch.length; j += 16) await Promise.all(batch.slice(j, j + 16).map(one));
+    }
   }
 
   private async resync(client: AriClient): Promise<void> {
@@ -173,9 +186,13 @@ export class AriSession {
     if (!client || !this.connected || (!added.length && !removed.length)) return;
     await this.subscribe(client, added);
     if (removed.length) {
-      await client.applications
-        .unsubscribe({ applicationName: this.o.app, eventSource: removed.flatMap((e) => [`endpoint:PJSIP/${e}`, `deviceState:PJSIP/${e}`]).join(',') })
-        .catch((err: Error) => this.log('debug', `unsubscribe failed: ${err.message}`));
+      const unsub = (exts: string[]) =>
+        client.applications.unsubscribe({ applicationName: this.o.app, eventSource: exts.flatMap((e) => [`endpoint:PJSIP/${e}`, `deviceState:PJSIP/${e}`]).join(',') }).then(
+          () => true,
+          () => false,
+        );
+      // As with subscribe, one unknown source fails the whole request: then each alone.
+      if (!(await unsub(removed))) for (const e of removed) if (!(await unsub([e]))) this.log('debug', `unsubscribe from PJSIP/${e} failed`);
     }
     await this.resync(client).catch((err: Error) => this.log('warn', `resync failed: ${err.message}`));
   }

@@ -17,10 +17,11 @@ t.test('daemon reports busy then idle for a call, loads late endpoints, reloads 
   const counts: number[] = [];
   const { sup, rec } = recordingSupervisor({ channelPollMs: 200, onChannels: (_n, c) => counts.push(c), credentials: async () => ({ url: server.url, user: 'pbxboot', password }) });
   t.teardown(() => sup.close());
-  sup.watch(node('n1'), ['1001', '1002']);
+  sup.watch(node('n1'), ['1001', '1002', '1999']); // 1999: no such endpoint anywhere
   await until('connected', () => rec.connected.length === 1);
   t.same(server.subscriptions('pbxboot').sort(), ['deviceState:PJSIP/1001', 'deviceState:PJSIP/1002', 'endpoint:PJSIP/1001', 'endpoint:PJSIP/1002']);
   t.ok(server.pbx.endpoints.has('PJSIP/1002'), 'config/dynamic made the late endpoint visible');
+  t.ok(rec.events.some((e) => e.level === 'warn' && /cannot subscribe to PJSIP\/1999/.test(String(e.detail?.msg))), 'an unknown endpoint is reported, the others still subscribed');
   t.same(rec.states.filter((s) => s.busy), [], 'resync: nobody busy');
   const cmdline = readFileSync(`/proc/${sup.pid('n1')}/cmdline`, 'utf8');
   t.match(cmdline, /daemon\.ts\0--node\0n1/);
