@@ -21,6 +21,7 @@ import type { Node } from './cluster/nodes.js';
 import { PbxTenants } from './store/pbx-tenants.js';
 import { NodeRenderer } from './render/node-renderer.js';
 import { loadAsteriskTemplates } from './render/templates.js';
+import { Supervisor } from './supervisor/supervisor.js';
 import { openStateStore, type StateStore } from './store/state-store.js';
 
 export interface App {
@@ -34,6 +35,14 @@ export interface App {
 /** The templates shipped with the package (src/ and dist/ are both one level below it). */
 export const templatesDir = fileURLToPath(new URL('../templates/', import.meta.url));
 export const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
+
+/** The daemon entry: the built one, or the source one through tsx when pbxboot runs from source (tests, dev). */
+function daemonArgv(): string[] {
+  if (import.meta.url.endsWith('.ts')) {
+    return [process.execPath, '--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./ari/daemon.ts', import.meta.url))];
+  }
+  return [process.execPath, fileURLToPath(new URL('./ari/daemon.js', import.meta.url))];
+}
 
 export function packageVersion(): string {
   try {
@@ -82,7 +91,29 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       await pbx.repo(t).catch((err: unknown) => log.warn({ err, tenant: t }, 'PBX DB unreachable; will retry when needed'));
     }
     const renderer = new NodeRenderer(config, loadAsteriskTemplates({ overrideDir: config.asterisk.templatesDir || undefined }), pbx, store);
-    const daemons: Daemons = { watch: () => undefined, stop: async () => undefined, channels: () => 0 };
+    // One ARI daemon per active/draining node, connecting OUT to the node's ARI.
+    const supervisor: Supervisor = new Supervisor({
+      sink,
+      graceMs: config.ari.graceSeconds * 1000,
+      daemonArgv: daemonArgv(),
+      credentials: async (nodeId) => {
+        const node = await store.nodes.get(nodeId);
+        const creds = await store.secrets.ari(node.id, node.name);
+        return { url: `http://${node.ip ?? '127.0.0.1'}:${config.ari.port}`, user: creds.user, password: creds.password };
+      },
+      onAgentState: (nodeId, agent, busy) => {
+        controller.agentState(nodeId, agent, busy);
+        feed.touch();
+      },
+      onConnected: (nodeId) => controller.nodeConnected(nodeId),
+      onFailed: (nodeId, reason) => controller.nodeFailed(nodeId, reason),
+      resolveAgents: async (_nodeId, ids) => {
+        const ext = new Map((await pbx.listAgents()).map((a) => [a.id, a.extension]));
+        return ids.map((id) => ({ id, extension: ext.get(id) ?? id }));
+      },
+    });
+    closers.unshift(() => supervisor.close());
+    const daemons: Daemons = supervisor;
     const assignmentListeners = new Set<(c: readonly AssignmentChange[]) => void>();
     const controller = new ClusterController({
       nodes: store.nodes,
@@ -116,7 +147,8 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
         setid: config.tenants[node.tenant]?.setid ?? 1,
       });
       sink.emit({ node: node.id, mac: node.macs[0] ?? null, stage: 'node.registered', detail: { tenant: node.tenant, address: node.ip } });
-      controller.schedule(`${node.name} ready`);
+      // Its daemon connects out to the node's ARI; the first connect makes the node active.
+      if (node.state === 'ready') supervisor.watch(node, []);
     };
     const router = buildApi(ctx, tokens.authenticate, {
       onError: (err) => log.error({ err }, 'request failed'),
