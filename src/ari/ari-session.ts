@@ -27,6 +27,7 @@ export class AriSession {
   private connected = false;
   private wake: (() => void) | null = null;
   private countTimer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private lastCount = -1;
 
@@ -116,17 +117,26 @@ export class AriSession {
     if (ev.type === 'ChannelCreated' || ev.type === 'ChannelDestroyed') this.scheduleCount();
   }
 
-  /** Every (re)connect: the app's subscriptions are gone and events in the gap lost; subscribe, then resync. */
-  private async onConnected(attempt: number): Promise<void> {
+  /**
+   * Every (re)connect: the app's subscriptions are gone and events in the gap lost; subscribe, then resync. The WebSocket
+   * can be back before ARI's REST side answers: retry with backoff on the same client, or the daemon stays connected but deaf.
+   */
+  private async onConnected(attempt: number, tries = 1): Promise<void> {
     const client = this.client;
     if (!client) return;
     try {
       await this.subscribe(client, this.states.agents());
       await this.resync(client);
+      if (this.client !== client) return;
       this.connected = true;
       this.o.report({ type: 'connected', attempt });
     } catch (err) {
-      this.log('warn', `subscribe/resync failed: ${(err as Error).message}`);
+      this.log('warn', `subscribe/resync failed (try ${tries}): ${(err as Error).message}`);
+      if (this.stopped || this.client !== client) return;
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        if (this.client === client && !this.connected) void this.onConnected(attempt, tries + 1);
+      }, backoffDelay(tries, this.o.backoff, Math.random));
     }
   }
 
@@ -139,10 +149,12 @@ export class AriSession {
       await Promise.all(missing.slice(i, i + 16).map((a) => client.asterisk.getObject({ configClass: 'res_pjsip', objectType: 'endpoint', id: a.extension }).catch(() => undefined)));
     }
     const sources = (list: readonly AgentRef[]) => list.flatMap((a) => [`endpoint:PJSIP/${a.extension}`, `deviceState:PJSIP/${a.extension}`]).join(',');
-    const one = (a: AgentRef) =>
-      client.applications
-        .subscribe({ applicationName: this.o.app, eventSource: sources([a]) })
-        .catch((err: Error) => this.log('warn', `cannot subscribe to PJSIP/${a.extension}: ${err.message}`, { agent: a.id }));
+    const refused: AgentRef[] = [];
+    const one = (a: AgentRef, final = false) =>
+      client.applications.subscribe({ applicationName: this.o.app, eventSource: sources([a]) }).catch((err: Error) => {
+        if (final) this.log('warn', `cannot subscribe to PJSIP/${a.extension}: ${err.message}`, { agent: a.id });
+        else refused.push(a);
+      });
     // Batches of 50 agents per POST; ARI refuses a whole batch (422) when one source is unknown, then each goes alone.
     for (let i = 0; i < agents.length; i += 50) {
       const batch = agents.slice(i, i + 50);
@@ -150,8 +162,14 @@ export class AriSession {
         () => true,
         () => false,
       );
-      if (!ok) for (let j = 0; j < batch.length; j += 16) await Promise.all(batch.slice(j, j + 16).map(one));
+      if (!ok) for (let j = 0; j < batch.length; j += 16) await Promise.all(batch.slice(j, j + 16).map((a) => one(a)));
     }
+    if (!refused.length) return;
+    // ari-client's errors carry the body, not the status: an unknown endpoint (422) and a node not serving REST yet (503)
+    // look alike. Ask the node: if it does not answer, throw (the whole subscription is retried); if it does, try the
+    // refused ones once more — a refusal from a node that answers is final (no such endpoint).
+    await this.preflight(this.o.connectTimeoutMs ?? 10_000);
+    for (let j = 0; j < refused.length; j += 16) await Promise.all(refused.slice(j, j + 16).map((a) => one(a, true)));
   }
 
   private async resync(client: AriClient): Promise<void> {
@@ -206,6 +224,7 @@ export class AriSession {
   stop(): void {
     this.stopped = true;
     if (this.countTimer) clearTimeout(this.countTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.wake?.();
   }

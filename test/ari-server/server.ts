@@ -44,6 +44,8 @@ export class TestAriServer {
   readonly apps = new Map<string, App>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private unavailableUntil = 0;
+  private restUnavailableUntil = 0;
+  private restFailures = 0;
   private readonly now: () => number;
 
   constructor(opts: TestAriServerOptions = {}) {
@@ -101,6 +103,19 @@ export class TestAriServer {
     this.unavailableUntil = this.now() + seconds * 1000;
     for (const ws of this.wss.clients) ws.terminate();
     this.apps.clear();
+  }
+
+  /**
+   * REST answers 503 for `seconds` while WebSockets still connect: a node whose HTTP server is up before ARI's
+   * resources are (start-up, module reload). A client that reconnects then cannot subscribe or resync at once.
+   */
+  restDown(seconds: number): void {
+    this.restUnavailableUntil = this.now() + seconds * 1000;
+  }
+
+  /** The next `count` REST requests (after any restart window) answer 503: a node flapping at the worst moment. */
+  failNextRest(count: number): void {
+    this.restFailures = count;
   }
 
   /** Event sources each app is subscribed to (e.g. "endpoint:PJSIP/1001"). */
@@ -234,7 +249,11 @@ export class TestAriServer {
       res.end(text);
     };
     if (url.pathname.startsWith('/_test/')) return send(...this.control(req.method ?? 'GET', url.pathname.slice(7), chunks));
-    if (this.now() < this.unavailableUntil) return send(503, { message: 'Service Unavailable' });
+    if (this.now() < Math.max(this.unavailableUntil, this.restUnavailableUntil)) return send(503, { message: 'Service Unavailable' });
+    if (this.restFailures > 0 && url.pathname.startsWith('/ari/')) {
+      this.restFailures -= 1;
+      return send(503, { message: 'Service Unavailable' });
+    }
     if (!url.pathname.startsWith('/ari/')) return send(404, { message: 'Not found' });
     if (!this.authorized(req, url)) return send(401, { error: 'Authentication required' }, { 'www-authenticate': 'Basic realm="Asterisk REST Interface"' });
     const rest = url.pathname.slice(4);
@@ -296,6 +315,7 @@ export class TestAriServer {
       if (method === 'POST' && what === 'calls') return [200, { id: this.startCall(String(b.endpoint), Number(b.ms ?? 0), typeof b.app === 'string' ? { app: b.app } : {}) }];
       if (method === 'DELETE' && what.startsWith('calls/')) return this.pbx.channels.has(what.slice(6)) ? (this.hangup(what.slice(6)), [204]) : [404, { message: 'no such call' }];
       if (method === 'POST' && what === 'restart') return this.restart(Number(b.seconds ?? 0)), [204];
+      if (method === 'POST' && what === 'rest-down') return this.restDown(Number(b.seconds ?? 0)), [204];
       if (method === 'GET' && what === 'stats') return [200, { hangupsRequested: this.hangupsRequested, channels: this.pbx.channels.size, apps: this.connectedApps(), reloads: this.reloads }];
     } catch (err) {
       return [400, { message: (err as Error).message }];
