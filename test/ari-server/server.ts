@@ -294,6 +294,13 @@ export class TestAriServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       for (const n of names) {
         const app = this.apps.get(n) ?? this.apps.set(n, { sockets: new Set(), sources: new Set(), all: false }).get(n)!;
+        // One WebSocket per application: the newer wins and the older is told so (events.json ApplicationReplaced).
+        for (const old of app.sockets) {
+          const ev: AriEvent = { type: 'ApplicationReplaced', timestamp: this.timestamp(), asterisk_id: this.asteriskId, application: n };
+          this.emitted.push(ev);
+          old.send(JSON.stringify(ev));
+        }
+        app.sockets.clear();
         app.sockets.add(ws);
         if (url.searchParams.get('subscribeAll') === 'true') app.all = true;
       }

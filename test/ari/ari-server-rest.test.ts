@@ -145,3 +145,28 @@ t.test('a Stasis call through ari-client: StasisStart, answer, bridge, originate
   t.same(problems, [], 'every emitted event conforms to events.json');
   t.ok(server.emitted.length >= 10);
 });
+
+t.test('one WebSocket per application: the newer wins, the older gets ApplicationReplaced and nothing more', async (t) => {
+  const server = new TestAriServer({ user: 'u', password: 'pw' });
+  t.teardown(() => server.close());
+  server.addEndpoint('PJSIP', '1001');
+  await server.listen();
+  const open = async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ari/events?app=one&api_key=u:pw`);
+    const got: { type: string; application: string }[] = [];
+    ws.on('message', (m) => got.push(JSON.parse(String(m)) as { type: string; application: string }));
+    await new Promise((r) => ws.on('open', r));
+    t.teardown(() => ws.close());
+    return got;
+  };
+  const first = await open();
+  await fetch(`${server.url}/ari/applications/one/subscription?eventSource=endpoint:PJSIP/1001&api_key=u:pw`, { method: 'POST' });
+  const second = await open();
+  await until('replaced', () => first.length === 1);
+  t.match(first, [{ type: 'ApplicationReplaced', application: 'one' }]);
+  t.same(server.subscriptions('one'), ['endpoint:PJSIP/1001'], 'the application keeps its subscriptions');
+  server.startCall('PJSIP/1001', 10);
+  await until('call events on the new socket', () => second.some((e) => e.type === 'ChannelDestroyed'));
+  t.equal(first.length, 1, 'the replaced socket receives nothing more');
+  t.same(server.emitted.flatMap((e) => conformsTo(e, e.type, models)), []);
+});
