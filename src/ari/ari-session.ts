@@ -113,6 +113,15 @@ export class AriSession {
   }
 
   private onEvent(ev: AriEventLike): void {
+    if (ev.type === 'ApplicationReplaced') {
+      // Asterisk gives an app to one WebSocket, the newest: another client (a second pbxboot?) took this node's app and
+      // this socket hears nothing more. Say so loudly; the supervisor's grace period decides what happens to the node.
+      this.connected = false;
+      const reason = `another WebSocket took over Stasis app ${this.o.app} on this node`;
+      this.log('error', reason);
+      this.o.report({ type: 'disconnected', reason });
+      return;
+    }
     for (const c of this.states.onEvent(ev)) this.o.report({ type: 'agent', agent: c.agent, busy: c.busy });
     if (ev.type === 'ChannelCreated' || ev.type === 'ChannelDestroyed') this.scheduleCount();
   }

@@ -1,4 +1,4 @@
-// The WebSocket comes back before ARI's REST does: the daemon must keep trying to subscribe and resync, not sit connected-but-deaf.
+// The daemon never sits connected but deaf: WebSocket back before REST, subscriptions refused by a flapping node, its Stasis app taken by another WebSocket.
 import t from 'tap';
 import { TestAriServer } from '../ari-server/server.js';
 import { node, recordingSupervisor, until } from './helpers.js';
@@ -46,4 +46,21 @@ t.test('REST refuses only the subscriptions, then answers: the refused ones are 
   t.same(server.subscriptions('pbxboot').sort(), ['deviceState:PJSIP/6001', 'endpoint:PJSIP/6001'], 'connected means subscribed');
   t.ok(rec.events.some((e) => /cannot subscribe to PJSIP\/6999/.test(String(e.detail?.msg))), 'the unknown endpoint is reported');
   t.notOk(rec.events.some((e) => /cannot subscribe to PJSIP\/6001/.test(String(e.detail?.msg))), 'a 503 is not mistaken for an unknown endpoint');
+});
+
+t.test('another WebSocket takes the Stasis app: the daemon reports itself disconnected instead of staying deaf', async (t) => {
+  const server = new TestAriServer({ user: 'u', password: 'pw7' });
+  t.teardown(() => server.close());
+  server.addEndpoint('PJSIP', '7001');
+  await server.listen();
+  const { sup, rec } = recordingSupervisor({ credentials: async () => ({ url: server.url, user: 'u', password: 'pw7' }) });
+  t.teardown(() => sup.close());
+  sup.watch(node('n1'), ['7001']);
+  await until('connected', () => rec.connected.length === 1);
+  const { default: WebSocket } = await import('ws');
+  const intruder = new WebSocket(`ws://127.0.0.1:${server.port}/ari/events?app=pbxboot&api_key=u:pw7`);
+  t.teardown(() => intruder.close());
+  await until('reported', () => rec.events.some((e) => e.stage === 'ari.disconnected' && /took over Stasis app pbxboot/.test(String(e.detail?.reason))), 5000);
+  t.ok(rec.events.some((e) => e.stage === 'ari.log' && e.level === 'error'), 'logged as an error');
+  t.notOk(sup.isConnected('n1'));
 });
