@@ -71,6 +71,9 @@ export class BootTimelines {
   constructor(private readonly max = 8, private readonly maxSteps = 30) {}
   add(ev: BootEvent): boolean {
     if (!/^(dhcp|tftp|http|agent|node)\./.test(ev.stage) || ev.level === 'debug' || ev.stage === 'agent.heartbeat') return false;
+    // Call-center agent moves share the `agent.` prefix with the node agent's
+    // boot stages but are not boot steps: 30 moves would push a boot out.
+    if (/^agent\.(moved|move-deferred|rebalance)/.test(ev.stage)) return false;
     const key = ev.node ?? ev.mac;
     if (!key) return false;
     let tl = this.byKey.get(key) ?? (ev.mac ? this.byKey.get(ev.mac) : undefined);
