@@ -70,7 +70,9 @@ t.test('DORA relayed, option 82 echoed, boot file, offer fast', async (t) => {
   t.equal(offer.siaddr, '127.0.0.1');
   t.match(typedOptions(offer), { vendorClass: 'PXEClient', leaseTime: 600, subnetMask: '255.255.255.0', routers: ['127.0.0.1'], dns: ['127.0.0.53'] });
   const srvMs = Number(sink.stage('dhcp.offer', mac(1))[0]?.detail?.ms);
-  t.ok(srvMs < 10, `offer within 10 ms of the DISCOVER (server: ${srvMs} ms, round trip ${ms.toFixed(2)} ms)`);
+  // No conflict-probe wait before the offer (dnsmasq's ping check costs ~3 s). The
+  // 10 ms figure is measured by the bench; a loaded CI machine must not fail a test on it.
+  t.ok(srvMs < 500, `offer without a probe wait (server: ${srvMs} ms, round trip ${ms.toFixed(2)} ms)`);
   t.ok(encodeDhcp(offer).length >= 300, 'BOOTP minimum size');
   t.equal(typedOptions(ack!).messageType, MsgType.ACK);
   t.equal(ack!.yiaddr, offer.yiaddr);
