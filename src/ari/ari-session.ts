@@ -28,6 +28,7 @@ export class AriSession {
   private wake: (() => void) | null = null;
   private countTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  private wsGeneration = 0;
   private pollTimer: NodeJS.Timeout | null = null;
   private lastCount = -1;
 
@@ -91,7 +92,13 @@ export class AriSession {
       if (this.connected) this.o.report({ type: 'disconnected', reason: redact(err?.message ?? 'WebSocket closed', [this.o.password]) });
       this.connected = false;
     });
-    client.on('WebSocketConnected', () => void this.onConnected(attempt));
+    client.on('WebSocketConnected', () => {
+      // A fresh WebSocket supersedes any subscribe/resync still pending or waiting to retry for the previous one.
+      this.wsGeneration += 1;
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      void this.onConnected(attempt);
+    });
     client.on('*', (ev: AriEventLike) => this.onEvent(ev));
     await client.start(this.o.app);
     const reason = await gaveUp;
@@ -132,19 +139,21 @@ export class AriSession {
    */
   private async onConnected(attempt: number, tries = 1): Promise<void> {
     const client = this.client;
+    const generation = this.wsGeneration;
     if (!client) return;
+    const current = () => this.client === client && this.wsGeneration === generation && !this.stopped;
     try {
       await this.subscribe(client, this.states.agents());
       await this.resync(client);
-      if (this.client !== client) return;
+      if (!current()) return;
       this.connected = true;
       this.o.report({ type: 'connected', attempt });
     } catch (err) {
       this.log('warn', `subscribe/resync failed (try ${tries}): ${(err as Error).message}`);
-      if (this.stopped || this.client !== client) return;
+      if (!current()) return;
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
-        if (this.client === client && !this.connected) void this.onConnected(attempt, tries + 1);
+        if (current() && !this.connected) void this.onConnected(attempt, tries + 1);
       }, backoffDelay(tries, this.o.backoff, Math.random));
     }
   }
