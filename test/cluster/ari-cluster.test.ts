@@ -11,7 +11,7 @@ import { decodeBundle } from '../../src/boot/bundle-tar.js';
 import type { Node } from '../../src/cluster/nodes.js';
 import type { AgentView } from '../../src/http/routes/cluster.js';
 
-const until = async (what: string, fn: () => Promise<boolean> | boolean, ms = 20_000) => {
+const until = async (what: string, fn: () => Promise<boolean> | boolean, ms = 60_000) => {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await fn()) return;
@@ -20,7 +20,7 @@ const until = async (what: string, fn: () => Promise<boolean> | boolean, ms = 20
   throw new Error(`timed out waiting for ${what}`);
 };
 
-t.test('joins, drain with live calls, ARI failure', { timeout: 180_000 }, async (t) => {
+t.test('joins, drain with live calls, ARI failure', { timeout: 600_000 }, async (t) => {
   const dir = t.testdir({});
   const ariPort = 20000 + Math.floor(Math.random() * 20000);
   const config = validateConfig({ dataDir: dir, http: { port: ariPort + 1 }, ari: { port: ariPort, graceSeconds: 3 }, logLevel: 'error' }, 'test');
