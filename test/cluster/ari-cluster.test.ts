@@ -23,7 +23,7 @@ const until = async (what: string, fn: () => Promise<boolean> | boolean, ms = 60
 t.test('joins, drain with live calls, ARI failure', { timeout: 600_000 }, async (t) => {
   const dir = t.testdir({});
   const ariPort = 20000 + Math.floor(Math.random() * 20000);
-  const config = validateConfig({ dataDir: dir, http: { port: ariPort + 1 }, ari: { port: ariPort, graceSeconds: 3 }, logLevel: 'error' }, 'test');
+  const config = validateConfig({ dataDir: dir, http: { port: ariPort + 1 }, ari: { port: ariPort, graceSeconds: 10 }, logLevel: 'error' }, 'test');
   const app: App = await startApp(config);
   t.teardown(() => app.close());
   const token = (await import('node:fs')).readFileSync(`${dir}/api-token`, 'utf8').trim();
