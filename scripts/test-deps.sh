@@ -17,6 +17,7 @@ pkgs=(
   cpio xz-utils linux-image-amd64      # test image
   chromium              # dashboard browser test (driven by playwright-core, no browser download)
   radvd                 # e2e: router advertisement (lifetime 0) that ends iPXE's IPv6 wait
+  zsh                   # CLI: the generated zsh completion script is loaded and exercised
 )
 missing=()
 for p in "${pkgs[@]}"; do

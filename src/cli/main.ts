@@ -13,6 +13,7 @@ import { registerDb } from './commands/db.js';
 import { registerNodeOps } from './commands/node-ops.js';
 import { registerAgents } from './commands/agents.js';
 import { registerRender } from './commands/render.js';
+import { registerCompletion } from './commands/completion.js';
 
 export function buildProgram(): Command {
   const cli = makeCli();
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
     .option('--server <url>', 'pbxboot server URL (default: recorded in the data dir by serve)')
     .option('--token <token>', 'API token (default: <data dir>/api-token)')
     .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', '\nExit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 refused, 5 server unreachable.');
+    .addHelpText('after', '\nExamples:\n  pbxboot init && pbxboot serve\n  pbxboot status\n  pbxboot nodes ls --json\n\nExit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 refused, 5 server unreachable.');
   registerServe(program, cli);
   registerInit(program, cli);
   registerStatus(program, cli);
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerNodeOps(program.commands.find((c) => c.name() === 'nodes')!, cli);
   registerAgents(program, cli);
   registerRender(program, cli);
+  registerCompletion(program, cli);
   return program;
 }
 

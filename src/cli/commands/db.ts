@@ -6,7 +6,7 @@ import { openDb } from '../../store/state-store.js';
 import { addConfigFlags, configFlags, type Cli } from '../context.js';
 
 export function registerDb(program: Command, cli: Cli): void {
-  const db = program.command('db').description('database maintenance');
+  const db = program.command('db').description('database maintenance').addHelpText('after', '\nExample:\n  pbxboot db migrate');
   addConfigFlags(
     db
       .command('migrate')

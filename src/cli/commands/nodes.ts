@@ -2,7 +2,10 @@
 import type { Command } from 'commander';
 import type { Node } from '../../cluster/nodes.js';
 import { normalizeMac } from '../../cluster/mac.js';
+import { PbxbootError } from '../../errors.js';
 import type { Cli } from '../context.js';
+import { expandHostlist } from '../hostlist.js';
+import { forEachNode } from '../many.js';
 import { ago, paint, table, type Out } from '../output.js';
 
 const stateColor: Record<string, string> = {
@@ -23,11 +26,42 @@ function printNodes(out: Out, nodes: Node[]): void {
   );
 }
 
+interface NodeDetail {
+  node: Node;
+  lastBoot: { time: number; stage: string; level: string }[];
+}
+
+function printNode(out: Out, r: NodeDetail, gap: boolean): void {
+  const n = r.node;
+  if (gap) out.print('');
+  out.print(
+    [
+      `name:     ${n.name}`,
+      `id:       ${n.id}`,
+      `state:    ${paint(out, stateColor[n.state] ?? '', n.state)}${n.reason ? ` (${n.reason})` : ''}`,
+      `macs:     ${n.macs.join(', ')}`,
+      `ip:       ${n.ip ?? '-'}`,
+      `tenant:   ${n.tenant}   weight: ${n.weight}   profile: ${n.profile}`,
+      `netboot:  ${n.allowNetboot ? 'allowed' : 'disabled'}${n.bootOnce ? ' (boot once)' : ''}`,
+      `created:  ${new Date(n.createdAt).toISOString()}   last boot: ${ago(n.lastBootAt)}`,
+    ].join('\n'),
+  );
+  if (r.lastBoot.length) {
+    const t0 = r.lastBoot[0]!.time;
+    out.print('\nlast boot:');
+    let prev = t0;
+    for (const e of r.lastBoot) {
+      out.print(`  +${((e.time - t0) / 1000).toFixed(2).padStart(7)}s  (${((e.time - prev) / 1000).toFixed(2)}s)  ${e.stage}`);
+      prev = e.time;
+    }
+  }
+}
+
 export function registerNodes(program: Command, cli: Cli): void {
   const nodes = program
     .command('nodes')
     .description('list and manage PBX nodes (NODE is a name, MAC or id)')
-    .addHelpText('after', '\nExamples:\n  pbxboot nodes add 52:54:00:12:34:56 --name pbx01\n  pbxboot nodes ls --json\n  pbxboot nodes show pbx01');
+    .addHelpText('after', '\nNODE arguments of show, accept and rm take hostlists: pbx[01-05], pbx[1,3,7-9], pbx01,pbx07.\n\nExamples:\n  pbxboot nodes add 52:54:00:12:34:56 --name pbx01\n  pbxboot nodes ls --json\n  pbxboot nodes show pbx[01-03]');
 
   nodes
     .command('ls')
@@ -46,36 +80,17 @@ export function registerNodes(program: Command, cli: Cli): void {
 
   nodes
     .command('show')
-    .description("show one node and its last boot's timeline")
-    .argument('<node>', 'name, MAC or id')
-    .option('--json', 'machine-readable output')
-    .addHelpText('after', '\nExample:\n  pbxboot nodes show pbx01')
-    .action(async (ref: string, opts: { json?: boolean }, c: Command) => {
+    .description("show nodes and their last boot's timeline")
+    .argument('<node...>', 'name, MAC, id or hostlist (pbx[01-05])')
+    .option('--json', 'machine-readable output (one node: an object; several: an array)')
+    .addHelpText('after', '\nExamples:\n  pbxboot nodes show pbx01\n  pbxboot nodes show pbx[01-03] --json')
+    .action(async (refs: string[], opts: { json?: boolean }, c: Command) => {
       const out = cli.out(opts.json);
-      const r = await cli.client(c).request<{ node: Node; lastBoot: { time: number; stage: string; level: string }[] }>('GET', `/v1/nodes/${enc(ref)}`);
-      if (out.json) return out.printJson(r);
-      const n = r.node;
-      out.print(
-        [
-          `name:     ${n.name}`,
-          `id:       ${n.id}`,
-          `state:    ${paint(out, stateColor[n.state] ?? '', n.state)}${n.reason ? ` (${n.reason})` : ''}`,
-          `macs:     ${n.macs.join(', ')}`,
-          `ip:       ${n.ip ?? '-'}`,
-          `tenant:   ${n.tenant}   weight: ${n.weight}   profile: ${n.profile}`,
-          `netboot:  ${n.allowNetboot ? 'allowed' : 'disabled'}${n.bootOnce ? ' (boot once)' : ''}`,
-          `created:  ${new Date(n.createdAt).toISOString()}   last boot: ${ago(n.lastBootAt)}`,
-        ].join('\n'),
-      );
-      if (r.lastBoot.length) {
-        const t0 = r.lastBoot[0]!.time;
-        out.print('\nlast boot:');
-        let prev = t0;
-        for (const e of r.lastBoot) {
-          out.print(`  +${((e.time - t0) / 1000).toFixed(2).padStart(7)}s  (${((e.time - prev) / 1000).toFixed(2)}s)  ${e.stage}`);
-          prev = e.time;
-        }
-      }
+      const client = cli.client(c);
+      const single = refs.length === 1 && expandHostlist(refs[0]!).length === 1;
+      const all = await forEachNode(refs, (ref) => client.request<NodeDetail>('GET', `/v1/nodes/${enc(ref)}`));
+      if (out.json) return out.printJson(single ? all[0] : all);
+      all.forEach((r, i) => printNode(out, r, i > 0));
     });
 
   nodes
@@ -101,23 +116,30 @@ export function registerNodes(program: Command, cli: Cli): void {
 
   nodes
     .command('accept')
-    .description('enrol a discovered node (one that PXE-booted while unknown)')
-    .argument('<node>', 'name, MAC or id of the discovered node')
-    .option('--name <name>', 'give it a name')
-    .addHelpText('after', '\nExample:\n  pbxboot nodes ls --state discovered\n  pbxboot nodes accept 52:54:00:aa:bb:cc --name pbx07')
-    .action(async (ref: string, opts: { name?: string }, c: Command) => {
-      const r = await cli.client(c).request<{ node: Node }>('POST', `/v1/nodes/${enc(ref)}/accept`, { name: opts.name });
-      cli.out().print(`accepted ${r.node.name}, state ${r.node.state}`);
+    .description('enrol discovered nodes (ones that PXE-booted while unknown)')
+    .argument('<node...>', 'name, MAC, id or hostlist of discovered nodes')
+    .option('--name <name>', 'give it a name (one node only)')
+    .addHelpText('after', '\nExamples:\n  pbxboot nodes ls --state discovered\n  pbxboot nodes accept 52:54:00:aa:bb:cc --name pbx07\n  pbxboot nodes accept 52:54:00:aa:bb:01 52:54:00:aa:bb:02')
+    .action(async (refs: string[], opts: { name?: string }, c: Command) => {
+      const client = cli.client(c);
+      if (opts.name && !(refs.length === 1 && expandHostlist(refs[0]!).length === 1)) throw new PbxbootError('E_USAGE', '--name needs exactly one node');
+      await forEachNode(refs, async (ref) => {
+        const r = await client.request<{ node: Node }>('POST', `/v1/nodes/${enc(ref)}/accept`, { name: opts.name });
+        cli.out().print(`accepted ${r.node.name}, state ${r.node.state}`);
+      });
     });
 
   nodes
     .command('rm')
-    .description('remove a node: it is refused netboot from now on (history is kept)')
-    .argument('<node>', 'name, MAC or id')
+    .description('remove nodes: they are refused netboot from now on (history is kept)')
+    .argument('<node...>', 'name, MAC, id or hostlist (pbx[01-05])')
     .option('--force', 'remove even if it still serves (drain it first otherwise)')
-    .addHelpText('after', '\nExample:\n  pbxboot nodes rm pbx01')
-    .action(async (ref: string, opts: { force?: boolean }, c: Command) => {
-      const r = await cli.client(c).request<{ node: Node }>('DELETE', `/v1/nodes/${enc(ref)}${opts.force ? '?force=1' : ''}`);
-      cli.out().print(`removed ${r.node.name}`);
+    .addHelpText('after', '\nExamples:\n  pbxboot nodes rm pbx01\n  pbxboot nodes rm pbx[05-08] --force')
+    .action(async (refs: string[], opts: { force?: boolean }, c: Command) => {
+      const client = cli.client(c);
+      await forEachNode(refs, async (ref) => {
+        const r = await client.request<{ node: Node }>('DELETE', `/v1/nodes/${enc(ref)}${opts.force ? '?force=1' : ''}`);
+        cli.out().print(`removed ${r.node.name}`);
+      });
     });
 }
