@@ -3,6 +3,7 @@
 # runtime into /opt/pbxboot, creates the pbxboot user, /etc/pbxboot and the unit.
 # Does not start it unless --start. DESTDIR=/some/dir stages the files there
 # instead (no user, no chown, no systemctl): for packaging and for checking.
+# The CLI is linked as /usr/local/bin/pbxboot.
 set -euo pipefail
 usage() { echo "usage: [DESTDIR=dir] $0 [--no-build] [--start]   (in a checkout where npm ci has run)" >&2; exit 2; }
 start=0 build=1
@@ -48,6 +49,8 @@ EOF
   chmod 0640 "$etc/env"
 fi
 install -m 0644 "$src/scripts/pbxboot.service" "$unitdir/pbxboot.service"
+mkdir -p "$dest/usr/local/bin"
+ln -sf /opt/pbxboot/bin/pbxboot.js "$dest/usr/local/bin/pbxboot"
 
 if [ $staged = 1 ]; then
   echo "install-service: staged under $dest (no user, no systemctl)" >&2
