@@ -42,6 +42,8 @@ export interface SupervisorOptions {
   ariRetry?: AriRetry;
   app?: string;
   cwd?: string;
+  /** added to graceMs until a node's daemon has connected once (process start-up); default 30 s */
+  startupAllowanceMs?: number;
 }
 
 const execaOptions = { ipc: true, serialization: 'json', stdin: 'ignore', buffer: false, reject: false } as const;
@@ -64,6 +66,7 @@ interface Daemon {
 
 export class Supervisor implements Daemons {
   private readonly daemons = new Map<string, Daemon>();
+  private readonly connectedOnce = new Set<string>();
   private readonly restartBackoff: BackoffPolicy;
 
   constructor(private readonly o: SupervisorOptions) {
@@ -149,13 +152,17 @@ export class Supervisor implements Daemons {
 
   private armGrace(d: Daemon): void {
     if (d.graceTimer || d.connected) return;
+    // Before a node's first connection the clock also covers starting the daemon
+    // process itself, which a busy host makes slow: allow for it, or a healthy
+    // node could be failed before its daemon ever ran.
+    const ms = this.o.graceMs + (this.connectedOnce.has(d.nodeId) ? 0 : (this.o.startupAllowanceMs ?? 30_000));
     d.graceTimer = setTimeout(() => {
       d.graceTimer = null;
       if (d.connected || d.stopping) return;
       const reason = `ARI not connected for ${Math.round(this.o.graceMs / 1000)} s`;
       this.o.sink.emit({ node: d.nodeId, stage: 'ari.failed', level: 'error', detail: { reason } });
       void Promise.resolve(this.o.onFailed(d.nodeId, reason)).catch((err: Error) => this.emitError(d, 'onFailed', err));
-    }, this.o.graceMs);
+    }, ms);
   }
 
   private emitError(d: Daemon, where: string, err: Error): void {
@@ -225,6 +232,7 @@ export class Supervisor implements Daemons {
     const secrets = d.password ? [d.password] : [];
     switch (m.type) {
       case 'connected':
+        this.connectedOnce.add(d.nodeId);
         d.connected = true;
         d.attempt = 0;
         if (d.graceTimer) clearTimeout(d.graceTimer);

@@ -9,7 +9,7 @@ t.test('no ARI for graceMs → onFailed once, with the reason; stop ends the dae
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   const port = (probe.address() as net.AddressInfo).port;
   await new Promise((r) => probe.close(r));
-  const { sup, rec } = recordingSupervisor({ graceMs: 1500, credentials: async () => ({ url: `http://127.0.0.1:${port}`, user: 'u', password: 'pw' }) });
+  const { sup, rec } = recordingSupervisor({ graceMs: 1500, startupAllowanceMs: 0, credentials: async () => ({ url: `http://127.0.0.1:${port}`, user: 'u', password: 'pw' }) });
   t.teardown(() => sup.close());
   const started = Date.now();
   sup.watch(node('n9'), ['1']);
@@ -27,11 +27,22 @@ t.test('no ARI for graceMs → onFailed once, with the reason; stop ends the dae
 });
 
 t.test('credentials that cannot be read: restart with backoff, still failed after grace', async (t) => {
-  const { sup, rec } = recordingSupervisor({ graceMs: 600, credentials: async () => Promise.reject(new Error('no secret for node')) });
+  const { sup, rec } = recordingSupervisor({ graceMs: 600, startupAllowanceMs: 0, credentials: async () => Promise.reject(new Error('no secret for node')) });
   t.teardown(() => sup.close());
   sup.watch(node('n8'), []);
   await until('failed', () => rec.failed.length > 0, 5000);
   const restarts = rec.events.filter((e) => e.stage === 'ari.restart').map((e) => e.detail?.delayMs as number);
   t.ok(restarts.length >= 2, 'retried');
   t.ok(restarts[1]! > restarts[0]! * 1.2, 'exponential');
+});
+
+t.test('before the first connection the grace period also allows for the daemon starting', async (t) => {
+  // Nothing listens on this port: the daemon can never connect.
+  const { sup, rec } = recordingSupervisor({ graceMs: 300, startupAllowanceMs: 1500, credentials: async () => ({ url: 'http://127.0.0.1:9', user: 'u', password: 'pw' }) });
+  t.teardown(() => sup.close());
+  const t0 = Date.now();
+  sup.watch({ id: 'n3', name: 'n3', state: 'ready' } as never, []);
+  while (rec.failed.length === 0 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
+  t.equal(rec.failed.length, 1);
+  t.ok(Date.now() - t0 >= 1800, `failed only after grace + start-up allowance (${Date.now() - t0} ms)`);
 });
