@@ -69,7 +69,7 @@ t.test('hostlists, colours and help through the real CLI', async (t) => {
   t.notOk(plain.stdout.includes(esc), 'no colour with NO_COLOR, even on a terminal');
   const status = await pbx(['status'], { cwd: dir });
   t.equal(status.code, 0, status.stderr);
-  t.match(status.stdout, /^pbxboot \S+, up \d+s\nstate db: .+\nnodes: 5 \(.*removed 3.*\)\nnetboot: /, 'status fits one screen');
+  t.match(status.stdout, /^pbxboot \S+, up \d+s\nstate db: .+\nnodes: 5 \(.*removed 3.*\)\nagents: 0 on 0 active nodes, 0 calls now\nnetboot: /, 'status fits one screen');
   t.ok(status.stdout.split('\n').length <= 24, 'status: at most 24 lines');
 });
 
