@@ -32,12 +32,7 @@ async function main(): Promise<number> {
       say(`booting a ${firmware.toUpperCase()} QEMU machine (software emulation: a minute or two)…`);
       const vm = await startVm({ nsName: lan.ns.name, bridge: lan.bridge, firmware, mac, serialLog: join(repoRoot, 'test/artifacts', `lab-${firmware}.serial.log`), timeoutMs: 300_000 });
       try {
-        const until = Date.now() + 300_000;
-        let state = '';
-        while (Date.now() < until && state !== 'ready') {
-          await new Promise((r) => setTimeout(r, 1000));
-          state = (JSON.parse((await p.cli(['nodes', 'show', 'lab01', '--json'])).stdout) as { node: { state: string } }).node.state;
-        }
+        const state = await p.waitForState('lab01', 'ready', 300_000);
         say(`node lab01 is ${state}\n`);
         process.stdout.write((await p.cli(['nodes', 'show', 'lab01'])).stdout + '\n');
         process.stdout.write((await p.cli(['logs', '--node', 'lab01'])).stdout + '\n');

@@ -70,12 +70,7 @@ t.test('unenrolled MAC is discovered and does not boot; enrolled node reaches re
   t.equal((await p.cli(['nodes', 'accept', mac, '--name', 'pbx01'])).code, 0);
   const vm2 = await startVm({ nsName: lan.ns.name, bridge: lan.bridge, firmware: 'bios', mac, serialLog: join(artifacts, 'pbxboot-accepted.serial.log'), timeoutMs: 200_000 });
   t.teardown(() => vm2.stop());
-  const until = Date.now() + 180_000;
-  let state = '';
-  while (Date.now() < until && state !== 'ready') {
-    await new Promise((r) => setTimeout(r, 1000));
-    state = (JSON.parse((await p.cli(['nodes', 'show', 'pbx01', '--json'])).stdout) as { node: { state: string } }).node.state;
-  }
+  const state = await p.waitForState('pbx01', 'ready', 180_000);
   t.equal(state, 'ready', 'accepted node reached ready');
   const stages = (await p.events('--node pbx01')).map((e) => e.stage);
   const want = ['dhcp.discover', 'dhcp.offer', 'dhcp.request', 'dhcp.ack', 'http.ipxe-script', 'http.file', 'http.bundle', 'agent.ready'];
@@ -116,12 +111,7 @@ t.test('proxy mode: dnsmasq hands out the address, pbxboot the boot file; a UEFI
   t.equal((await p.cli(['nodes', 'add', mac, '--name', 'pbx02'])).code, 0);
   const vm = await startVm({ nsName: lan.ns.name, bridge: lan.bridge, firmware: 'uefi', mac, serialLog: join(artifacts, 'pbxboot-proxy.serial.log'), timeoutMs: 250_000 });
   t.teardown(() => vm.stop());
-  const until = Date.now() + 240_000;
-  let state = '';
-  while (Date.now() < until && state !== 'ready') {
-    await new Promise((r) => setTimeout(r, 1000));
-    state = (JSON.parse((await p.cli(['nodes', 'show', 'pbx02', '--json'])).stdout) as { node: { state: string } }).node.state;
-  }
+  const state = await p.waitForState('pbx02', 'ready', 240_000);
   const evs = await p.events('--node pbx02');
   if (state !== 'ready') t.comment(evs.filter((e) => e.stage.startsWith('dhcp.')).map((e) => `${e.stage} ${JSON.stringify(e.detail)}`).join('\n'));
   t.equal(state, 'ready', 'reached ready with pbxboot in proxy mode');

@@ -47,7 +47,17 @@ export async function startPbxbootOn(lan: BootLan, cmdline: string, o: PbxbootLa
     const r = await cli(['logs', '--json', '-n', '100000', ...(query ? query.split(' ') : [])]);
     return r.stdout.trim() ? r.stdout.trim().split('\n').map((l) => JSON.parse(l) as BootEvent) : [];
   };
-  return { dir, server, cli, events };
+  /** Polls `nodes show` until the node is in `state` or `ms` pass; returns the last state seen. */
+  const waitForState = async (node: string, state: string, ms: number): Promise<string> => {
+    const until = Date.now() + ms;
+    let now = '';
+    while (Date.now() < until && now !== state) {
+      await new Promise((r) => setTimeout(r, 1000));
+      now = (JSON.parse((await cli(['nodes', 'show', node, '--json'])).stdout) as { node: { state: string } }).node.state;
+    }
+    return now;
+  };
+  return { dir, server, cli, events, waitForState };
 }
 
 export const startPbxbootServer: StartServer = async (lan, spec) => {
