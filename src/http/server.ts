@@ -112,6 +112,7 @@ export interface HttpServer {
 
 export async function startHttpServer(router: Router, host: string, port: number, onError: (e: unknown) => void = () => undefined): Promise<HttpServer> {
   const sseEnders = new Set<() => void>();
+  let closing = false;
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
@@ -129,6 +130,8 @@ export async function startHttpServer(router: Router, host: string, port: number
       } catch (e) {
         r = errorResponse(e);
       }
+      // While shutting down, a reconnecting EventSource must not open a stream that would hold the close.
+      if (r.sse && closing) return send(res, { status: 503, headers: { connection: 'close', 'retry-after': '5' }, body: { error: { code: 'E_UNREACHABLE', message: 'shutting down' } } }, false);
       if (r.sse) return openSse(req, res, r, sseEnders);
       if (r.file) return sendFile(req, res, r);
       send(res, r, req.method === 'HEAD');
@@ -150,9 +153,12 @@ export async function startHttpServer(router: Router, host: string, port: number
     url: `http://${shownHost}:${a.port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
         for (const end of sseEnders) end(); // streams never finish by themselves
         server.close(() => resolve());
         server.closeIdleConnections();
+        // In-flight requests get a moment to finish; then keep-alive sockets are cut.
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
       }),
   };
 }

@@ -32,7 +32,16 @@ export function registerServe(program: Command, cli: Cli): void {
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
     });
+    // A hung closer (a stuck socket or child) must not keep a stopped server alive.
+    const watchdog = setTimeout(() => {
+      process.stderr.write('pbxboot: shutdown took over 15 s; exiting\n');
+      process.exit(1);
+    }, 15_000);
+    watchdog.unref();
     await app.close();
+    clearTimeout(watchdog);
     rmSync(sf, { force: true });
+    // Everything is closed; a leftover handle must not keep the process running.
+    setTimeout(() => process.exit(process.exitCode ?? 0), 3000).unref();
   });
 }
