@@ -5,6 +5,7 @@ import { PbxbootError } from '../errors.js';
 import type { AgentRow, AssignmentStore } from '../cluster/controller.js';
 import type { Move } from '../cluster/balance.js';
 import { agentPjsip, defaultEndpointPolicy, type Agent, type AgentInput, type EndpointPolicy } from '../render/agent-pjsip.js';
+import { tables as pjsipTables } from './asterisk-pjsip-columns.js';
 import { nodeViewNames, nodeViewPrefix, viewFamilies } from './pbx-names.js';
 import type { Param, SqlDb } from './sql.js';
 
@@ -256,6 +257,7 @@ async function existingSecrets(db: SqlDb, ids: readonly string[]): Promise<Map<s
 async function upsert(db: SqlDb, table: string, cols: readonly string[], rows: readonly (readonly unknown[])[], update: readonly string[] | null): Promise<void> {
   const q = (c: string) => `"${c}"`;
   if (update === null) return db.insertMany(table, cols.map(q), rows as (readonly Param[])[]);
+  if (db.dialect === 'postgres') return upsertUnnest(db, table, cols, rows, update);
   const per = Math.max(1, Math.floor(30000 / cols.length));
   const conflict = update === null ? '' : ` ON CONFLICT (id) DO UPDATE SET ${update.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
   const tuple = `(${cols.map(() => '?').join(',')})`;
@@ -264,4 +266,32 @@ async function upsert(db: SqlDb, table: string, cols: readonly string[], rows: r
     const sql = `INSERT INTO ${table} (${cols.map(q).join(',')}) VALUES ${chunk.map(() => tuple).join(',')}${conflict}`;
     await db.run(sql, chunk.flat() as Param[]);
   }
+}
+
+// PostgreSQL: a multi-row VALUES upsert of 100,000 rows costs ≈ 3× a plain insert
+// (every value is a separate bound parameter the server parses and plans); one
+// array per column, unnest()ed server-side, makes the upsert as cheap as
+// insertMany. Array element types are the columns' own (Asterisk's enums included).
+async function upsertUnnest(db: SqlDb, table: string, cols: readonly string[], rows: readonly (readonly unknown[])[], update: readonly string[]): Promise<void> {
+  const q = (c: string) => `"${c}"`;
+  const casts = cols.map((c) => `?::${pgArrayType(table, c)}[]`).join(', ');
+  const sql =
+    `INSERT INTO ${table} (${cols.map(q).join(',')}) SELECT * FROM unnest(${casts}) ` +
+    `ON CONFLICT (id) DO UPDATE SET ${update.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
+  for (let i = 0; i < rows.length; i += 20000) {
+    const chunk = rows.slice(i, i + 20000);
+    // pg sends a JS array as a PostgreSQL array literal; SqlDb's Param has no array type.
+    const arrays = cols.map((_, j) => chunk.map((r) => r[j] ?? null)) as unknown as Param[];
+    await db.run(sql, arrays);
+  }
+}
+
+/** The PostgreSQL type of a column this module writes (agents: text; ps_*: Asterisk's). */
+function pgArrayType(table: string, col: string): string {
+  if (table === 'agents') return 'text';
+  const type = pjsipTables[table]?.find(([c]) => c === col)?.[1];
+  if (type === undefined) throw new PbxbootError('E_INTERNAL', `no column ${table}.${col}`, { value: col });
+  if (type.startsWith('enum:')) return type.slice(5);
+  if (type.startsWith('VARCHAR')) return 'varchar';
+  return ({ INTEGER: 'int4', FLOAT: 'float8', TEXT: 'text' } as Record<string, string>)[type] ?? 'text';
 }

@@ -88,6 +88,7 @@ forEachDb('PBX DB', async (t, f) => {
   t.same(again, { created: 0, updated: 1 });
   t.equal((await db.get<{ password: string }>(`SELECT password FROM ps_auths WHERE id = 'a0'`))!.password, gen, 'secret kept');
   t.match((await repo.listAgentsByNode('n1'))[0], { id: 'a0', name: 'Renamed', nodeId: 'n1' });
+  t.match(await db.get(`SELECT callerid, direct_media, allow FROM ps_endpoints WHERE id = 'a0'`), { callerid: '"Renamed" <1000>', direct_media: 'false', allow: 'ulaw,alaw' }, 'the upsert rewrites ps_endpoints too');
 
   // All-or-nothing: a duplicate extension in the tenant rolls the whole import back.
   await t.rejects(repo.importAgents([agent(100), { ...agent(101), extension: '1000' }]), { code: 'E_CONFLICT' });

