@@ -36,6 +36,8 @@ const cases: [string, string, { line: number; column?: number | null; field?: st
   ['duplicate id', `${header}\n1,1,a,acme,x\n1,2,b,acme,x\n`, [{ line: 3, column: 1, field: 'id' }]],
   ['duplicate extension in a tenant', `${header}\n1,1,a,acme,x\n2,1,b,acme,x\n3,1,c,other,x\n`, [{ line: 3, column: 2, field: 'extension' }]],
   ['unclosed quote', `${header}\n1,"1,a,acme,x\n`, [{ line: 2 }]],
+  // Lines are the file's, not record numbers: empty lines are skipped but counted.
+  ['line numbers count skipped empty lines', `${header}\n\n1,1,a,acme,x\n\n\n2,2,b,acme,x,\n`, [{ line: 6, column: 6 }]],
 ];
 for (const [name, text, want] of cases) {
   t.test(name, async (t) => {
