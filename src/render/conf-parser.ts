@@ -25,6 +25,10 @@ export interface ConfFile {
 
 /** Removes a `;` comment unless escaped as `\;`, then unescapes `\;`. */
 function stripComment(line: string): string {
+  // Fast paths (most lines): no comment, or a comment with no escape before it.
+  const semi = line.indexOf(';');
+  if (semi < 0) return line;
+  if (line.indexOf('\\;') < 0) return line.slice(0, semi);
   let out = '';
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;

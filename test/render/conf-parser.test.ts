@@ -12,6 +12,7 @@ t.test('sections, templates, both assignment forms, comments, escapes', async (t
       '[a](tpl1, tpl2)',
       'key = value ; trailing comment',
       'pass = se\\;cret',
+      'both = x\\;y ; escaped, then a real comment',
       ';-- block',
       'hidden = yes',
       '--;',
@@ -24,13 +25,14 @@ t.test('sections, templates, both assignment forms, comments, escapes', async (t
   );
   t.same(f.errors, []);
   t.same(f.directives, [{ directive: 'include', arg: 'extra.conf', line: 2 }]);
-  t.same(f.sections.map((s) => [s.name, s.options, s.line]), [['directories', ['!'], 3], ['a', ['tpl1', 'tpl2'], 5], ['a', [], 14]]);
+  t.same(f.sections.map((s) => [s.name, s.options, s.line]), [['directories', ['!'], 3], ['a', ['tpl1', 'tpl2'], 5], ['a', [], 15]]);
   const a = f.sections[1]!;
   t.equal(confGet(f.sections[0]!, 'astetcdir'), '/etc/asterisk', '=> form');
   t.equal(confGet(a, 'key'), 'value');
   t.equal(confGet(a, 'pass'), 'se;cret', '\\; is a literal semicolon');
+  t.equal(confGet(a, 'both'), 'x;y', 'an escape and a comment on one line');
   t.equal(confGet(a, 'hidden'), undefined, 'block comment');
-  t.same(confAll(a, 'allow').map((e) => [e.value, e.line]), [['ulaw', 11], ['alaw', 12]]);
+  t.same(confAll(a, 'allow').map((e) => [e.value, e.line]), [['ulaw', 12], ['alaw', 13]]);
   t.equal(confGet(a, 'empty'), '');
   t.equal(confGet(f.sections[2]!, 'type'), 'aor');
 });
