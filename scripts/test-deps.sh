@@ -10,6 +10,8 @@ pkgs=(
   isc-dhcp-relay        # dhcrelay: clients on a second subnet
   dnsmasq-base          # peer DHCP/TFTP server (bench, proxy-mode test)
   kea-admin             # perfdhcp (bench)
+  kea-dhcp4-server      # peer DHCP server (bench), run by hand inside a namespace with a memfile lease file
+  atftpd                # peer TFTP server with RFC 7440 windowsize (bench)
   tftp-hpa atftp        # TFTP clients
   tftpd-hpa             # peer TFTP server (bench)
   iproute2 tcpdump      # namespaces, veth, bridges
@@ -34,10 +36,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ ! -e "$prc" ]; then printf '#!/bin/sh\nexit 101\n' > "$prc"; chmod +x "$prc"; created=1; fi
   trap '[ $created = 1 ] && rm -f "$prc"' EXIT
   export DEBIAN_FRONTEND=noninteractive
+  # atftpd must not register itself with inetd: the bench starts its own instance inside a namespace.
+  echo 'atftpd atftpd/use_inetd boolean false' | debconf-set-selections 2>/dev/null || true
   apt-get update -qq || true
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # A packaged daemon that did start anyway must not listen on the host.
-  for svc in tftpd-hpa isc-dhcp-relay dnsmasq radvd; do
+  for svc in tftpd-hpa isc-dhcp-relay dnsmasq radvd kea-dhcp4-server atftpd; do
     service "$svc" stop >/dev/null 2>&1 || true
   done
 fi
