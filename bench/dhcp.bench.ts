@@ -1,5 +1,6 @@
-// DHCP: ISC perfdhcp (a simulated relay, giaddr set) against pbxboot and dnsmasq in the same run, both persisting
-// leases: DORA/s at < 1 % drops with 10,000 clients, a 1,000-client avalanche, offer latency, uniqueness, memory.
+// DHCP: ISC perfdhcp (a simulated relay, giaddr set) against pbxboot, ISC Kea and dnsmasq in the same run, all
+// persisting leases: DORA/s at < 1 % drops with 10,000 clients, a 10,000-client avalanche, offer latency, uniqueness,
+// memory. DHCP_BENCH_PEERS=pbxboot,kea limits the servers (development only; the table wants all of them).
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { LeaseTable } from '../src/dhcp/lease-table.js';
 import { parsePool, intToIp } from '../src/dhcp/pool.js';
 import { createNetns, destroyAllNetns, linkVeth, type Netns } from '../test/helpers/netns.js';
 import { startServer } from '../test/dhcp/helpers/lab.js';
+import { startKea } from './dhcp-kea.js';
 
 interface Run {
   rate: number; // achieved DORA/s
@@ -55,7 +57,7 @@ interface Peer {
 const pbxboot: Peer = {
   name: 'pbxboot',
   async start(srv, dir) {
-    const s = await startServer(srv, { mode: 'server', address: '10.90.0.1', pools: [{ ...pool, leaseSeconds: 3600 }], autoEnroll: true, quiet: true, sqlite: join(dir, `state-${Date.now()}.sqlite`) });
+    const s = await startServer(srv, { mode: 'server', address: '10.90.0.1', pools: [{ ...pool, leaseSeconds: 3600 }], autoEnroll: true, quiet: true, eventLog: true, sqlite: join(dir, `state-${Date.now()}.sqlite`) });
     return {
       stop: async () => void (await s.stop()),
       rssKb: async () => Number((await s.report()).rss) / 1024,
@@ -86,6 +88,14 @@ function dnsmasq(extra: string[], name: string): Peer {
   };
 }
 
+const kea: Peer = {
+  name: 'kea',
+  async start(srv, dir) {
+    const k = await startKea(srv, dir, { ...pool, leaseSeconds: 3600 });
+    return { stop: () => k.stop(), rssKb: async () => k.rssKb(), unique: async () => true, serverOfferMs: async () => null };
+  },
+};
+
 /** Heap held by the lease table for 10,000 bound leases (in-process, after full GCs). */
 function leaseTableHeapKb(): number {
   setFlagsFromString('--expose-gc');
@@ -109,14 +119,17 @@ const nn = (x: number | null | undefined): number | null => (x === null || x ===
 const bench: Bench = async (ctx) => {
   const period = ctx.quick ? 2 : 4;
   const dir = mkdtempSync(join(tmpdir(), 'pbx-dhcp-bench-'));
-  const srv = await createNetns('bds');
-  const cli = await createNetns('bdc');
+  const srv = await createNetns('kd-ds');
+  const cli = await createNetns('kd-dc');
   await linkVeth(srv, '10.90.0.1/16', cli, '10.90.0.2/16');
-  const peers = [pbxboot, dnsmasq([], 'dnsmasq'), dnsmasq(['--no-ping'], 'dnsmasq --no-ping')];
+  const only = process.env.DHCP_BENCH_PEERS?.split(',');
+  const peers = [pbxboot, kea, dnsmasq([], 'dnsmasq'), dnsmasq(['--no-ping'], 'dnsmasq --no-ping')].filter((p) => !only || only.includes(p.name));
+  const avalanche = ctx.quick ? 2000 : 10_000;
   const result: Record<string, { best: Run | null; lowOfferMs: number; served: { mean: number; max: number } | null; aval: { seconds: number; lost: number; nonUnique: number } | null; memKbPer10k: number | null; unique: boolean }> = {};
   try {
     for (const peer of peers) {
-      const rates = peer.name === 'pbxboot' ? (ctx.quick ? [300, 600, 1000] : [500, 1000, 1250, 1500, 1750, 2000, 3000]) : ctx.quick ? [50, 200] : [50, 100, 200, 300, 400, 600];
+      const fast = peer.name === 'pbxboot' || peer.name === 'kea';
+      const rates = fast ? (ctx.quick ? [1000, 3000, 5000, 7000] : [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 10_000]) : ctx.quick ? [50, 200] : [50, 100, 200, 300, 400, 600];
       const s = await peer.start(srv, dir);
       // Same warm-up for every server (JIT, caches), which also gives the offer latency at an equal, light load.
       const low = parse(await perfdhcp(cli, ['-r', '100', '-R', '10000', '-p', String(period)], period + 30));
@@ -139,8 +152,9 @@ const bench: Bench = async (ctx) => {
       await s.stop();
       // Avalanche: a boot storm of fresh clients against a fresh server.
       const a = await peer.start(srv, dir);
-      const n = ctx.quick ? 200 : 1000;
-      const out = await perfdhcp(cli, ['--scenario', 'avalanche', '-R', String(n), '-u'], ctx.quick ? 60 : 120);
+      const n = avalanche;
+      // dnsmasq does not finish 10,000 in minutes (FIELD-NOTES): it gets a bounded wait and its lost clients are counted.
+      const out = await perfdhcp(cli, ['--scenario', 'avalanche', '-R', String(n), '-u'], fast ? 120 : ctx.quick ? 30 : 60);
       const ra = parse(out, true);
       const secs = ra.seconds ?? NaN; // NaN: not done before the timeout
       const acks = Number(/\*\*\*Statistics for: REQUEST-ACK\*\*\*[\s\S]*?received packets: (\d+)/.exec(out)?.[1] ?? 0);
@@ -152,7 +166,7 @@ const bench: Bench = async (ctx) => {
     await destroyAllNetns();
     rmSync(dir, { recursive: true, force: true });
   }
-  const p = result.pbxboot!;
+  const p = result.pbxboot ?? { best: null, lowOfferMs: NaN, served: null, aval: null, memKbPer10k: null, unique: true };
   const others = Object.entries(result).filter(([k]) => k !== 'pbxboot');
   const peersOf = (f: (r: (typeof result)[string]) => number | null) => Object.fromEntries(others.map(([k, v]) => [k, f(v)]));
   const note = 'perfdhcp as relay, 10,000 clients, leases persisted; loaded 2-core machine';
@@ -161,7 +175,7 @@ const bench: Bench = async (ctx) => {
     { group: 'dhcp', metric: 'offer latency at 100 DISCOVER/s (perfdhcp avg)', unit: 'ms', pbxboot: nn(p.lowOfferMs), peers: peersOf((r) => nn(r.lowOfferMs)), note: 'null: no offer within perfdhcp\'s wait (dnsmasq\'s ping check)' },
     { group: 'dhcp', metric: 'offer latency at the best rate (perfdhcp avg)', unit: 'ms', pbxboot: p.best?.offerMs ?? null, peers: peersOf((r) => r.best?.offerMs ?? null), note: 'includes queueing in the socket buffer' },
     { group: 'dhcp', metric: 'DISCOVER→OFFER inside pbxboot, mean / max over all runs', unit: 'ms', pbxboot: p.served?.mean ?? null, note: `max ${p.served?.max.toFixed(1) ?? '-'} ms; no ping check: leases are authoritative` },
-    { group: 'dhcp', metric: `avalanche ${ctx.quick ? 200 : 1000} clients: time to all leased`, unit: 's', pbxboot: p.aval?.seconds ?? null, peers: peersOf((r) => r.aval?.seconds ?? null) },
+    { group: 'dhcp', metric: `avalanche ${avalanche} clients: time to all leased`, unit: 's', pbxboot: p.aval?.seconds ?? null, peers: peersOf((r) => r.aval?.seconds ?? null) },
     { group: 'dhcp', metric: 'avalanche: clients without a lease', unit: 'clients', pbxboot: p.aval?.lost ?? null, peers: peersOf((r) => r.aval?.lost ?? null) },
     { group: 'dhcp', metric: 'addresses given to two clients', unit: 'count', pbxboot: p.unique ? 0 : 1, note: 'audit of every ACK sent (ip → mac); perfdhcp -u counts are logged above' },
     { group: 'dhcp', metric: 'RSS growth over the 10,000-client runs', unit: 'KiB', pbxboot: p.memKbPer10k, peers: peersOf((r) => r.memKbPer10k), note: 'whole process; pbxboot includes SQLite page cache' },

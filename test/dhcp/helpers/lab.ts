@@ -19,7 +19,9 @@ export interface ServerProc {
 
 export async function startServer(ns: Netns, cfg: Partial<ServeConfig>): Promise<ServerProc> {
   const full = { nodes: [], macs: {}, httpPort: 8080, mode: 'server', ...cfg };
-  const proc = execa('ip', ['netns', 'exec', ns.name, process.execPath, '--expose-gc', '--import', 'tsx', serveScript, JSON.stringify(full)], {
+  // DHCP_CPU_PROF=<dir>: the server child writes a V8 CPU profile there when it exits (bench profiling).
+  const prof = process.env.DHCP_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DHCP_CPU_PROF}`] : [];
+  const proc = execa('ip', ['netns', 'exec', ns.name, process.execPath, '--expose-gc', ...prof, '--import', 'tsx', serveScript, JSON.stringify(full)], {
     reject: false,
     buffer: false,
     stdin: 'ignore',

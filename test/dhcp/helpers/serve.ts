@@ -6,7 +6,11 @@ import { MemoryLeaseStore } from '../../../src/dhcp/leases.js';
 import type { BootDirectory, BootNode } from '../../../src/dhcp/policy.js';
 import { openSqlite } from '../../../src/store/sqlite.js';
 import { migrate } from '../../../src/store/migrate.js';
-import type { BootEventInput } from '../../../src/events/event.js';
+import type { BootEventInput, EventSink } from '../../../src/events/event.js';
+import { EventLog } from '../../../src/events/event-log.js';
+import { EventBus } from '../../../src/events/bus.js';
+import { enrichingSink } from '../../../src/events/enrich.js';
+import { EventsRepo } from '../../../src/store/events-repo.js';
 
 export interface ServeConfig extends Omit<DhcpServerOptions, 'directory' | 'sink' | 'leases'> {
   nodes: BootNode[] & { mac?: string }[];
@@ -15,6 +19,8 @@ export interface ServeConfig extends Omit<DhcpServerOptions, 'directory' | 'sink
   autoEnroll?: boolean;
   sqlite?: string;
   quiet?: boolean;
+  /** with sqlite: every event also goes through the app's EventLog into boot_events (bench: the real cost) */
+  eventLog?: boolean;
 }
 
 if (!process.argv[2]) {
@@ -35,6 +41,8 @@ const directory: BootDirectory = {
 };
 if (cfg.autoEnroll) directory.lookup = async (mac) => ({ id: mac, name: mac.replace(/:/g, ''), state: 'enrolled', allowNetboot: true });
 let events = 0;
+let log: EventLog | null = null;
+let logged: EventSink | null = null;
 // Audit of what actually went out: an ACK of an address to a second MAC is a double assignment (no releases here).
 const acked = new Map<string, string>();
 let conflicts = 0;
@@ -47,6 +55,7 @@ const sink = {
       if (prev !== undefined && prev !== ev.mac) conflicts++;
       acked.set(ip, ev.mac);
     }
+    logged?.emit(ev);
     if (!cfg.quiet) console.log(JSON.stringify({ ...ev, time: Date.now() }));
   },
 };
@@ -56,6 +65,11 @@ if (cfg.sqlite) {
   db = openSqlite(cfg.sqlite);
   await migrate(db, 'state');
   leases = new SqlLeaseStore(db);
+  if (cfg.eventLog) {
+    // The composition root's chain (src/app.ts): enrichingSink → EventLog → EventsRepo on the state DB.
+    log = new EventLog(new EventsRepo(db), new EventBus());
+    logged = enrichingSink(log);
+  }
 } else leases = new MemoryLeaseStore();
 
 const srv = await startDhcpServer({ ...cfg, directory, sink, leases });
@@ -68,6 +82,7 @@ process.on('SIGUSR2', () => {
 });
 process.on('SIGTERM', async () => {
   await srv.close();
+  await log?.flush();
   await db?.close();
   console.log(JSON.stringify({ closed: true, ...report() }));
   process.exit(0);
