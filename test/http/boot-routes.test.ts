@@ -105,6 +105,9 @@ t.test('removed node and disabled netboot are refused; drained node comes back d
   const token = /pbxboot\.token=(\S+)/.exec(String((await call('GET', '/boot/ipxe/52:54:00:00:00:02')).body))![1]!;
   const nt = decodeBundle((await call('GET', `/v1/boot/${b.id}/bundle?token=${token}`)).body as Buffer).manifest.token!;
   t.match(await call('POST', `/v1/boot/${b.id}/events?token=${nt}`, { body: { stage: 'ready' } }), { body: { state: 'drained' } });
+  // The spent boot token (anyone on the boot LAN can read it) cannot fail the running node.
+  t.match(await call('POST', `/v1/boot/${b.id}/events?token=${token}`, { body: { stage: 'failed', detail: { reason: 'replayed' } } }), { body: { state: 'drained' } });
+  t.equal((await store.nodes.get(b.id)).state, 'drained');
 });
 
 t.test('auto enrolment boots an unknown MAC', async (t) => {

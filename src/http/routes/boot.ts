@@ -127,7 +127,10 @@ export function registerBootRoutes(router: Router, ctx: ApiContext, o: BootRoute
       node = await nodes.transition(node.id, node.cordoned ? 'drained' : 'ready', node.cordoned ? 'cordoned' : null);
       await o.onReady?.(node);
     }
-    if (stage === 'failed' && canTransition(node.state, 'failed')) node = await nodes.transition(node.id, 'failed', String(detail.reason ?? 'agent reported failure'));
+    // A boot token (the kernel command line, readable by anyone on the boot LAN) may
+    // fail only a boot in progress: a replayed old one must not fail a running node.
+    const mayFail = auth.kind === 'node' || node.state === 'booting' || node.state === 'configured';
+    if (stage === 'failed' && mayFail && canTransition(node.state, 'failed')) node = await nodes.transition(node.id, 'failed', String(detail.reason ?? 'agent reported failure'));
     return json(200, { ok: true, state: node.state });
   });
 }
