@@ -47,6 +47,12 @@ tftp:
   ratePerSecond: 20 # new requests per second per client IP
   rateBurst: 40
 
+netboot:
+  # Run radvd (Debian package radvd) on the boot interface, sending router
+  # advertisements with router lifetime 0 and no prefix: no node gets an IPv6
+  # route or address, and iPXE stops waiting ≈ 13 s for an IPv6 router.
+  routerAdvertisement: false
+
 http:
   host: 127.0.0.1   # the API and boot routes; use 0.0.0.0 to serve nodes
   port: 8080

@@ -66,6 +66,12 @@ export const configSchema = z.strictObject({
       rateBurst: z.number().int().min(1).default(40),
     })
     .prefault({}),
+  netboot: z
+    .strictObject({
+      /** run radvd on the boot interface: RAs with router lifetime 0 and no prefix end iPXE's ≈ 13 s IPv6 wait */
+      routerAdvertisement: z.boolean().default(false),
+    })
+    .prefault({}),
   http: z
     .strictObject({
       host: z.string().default('127.0.0.1'),
