@@ -10,11 +10,13 @@ import { SqlLeaseStore } from '../dhcp/lease-sql.js';
 import { startTftpServer, type TftpServer } from '../tftp/server.js';
 import type { StateStore } from '../store/state-store.js';
 import { nodeDirectory } from './directory.js';
+import { startRadvd, type RouterAdvertiser } from './radvd.js';
 
 export interface Netboot {
   address: string;
   dhcp: DhcpServerHandle | null;
   tftp: TftpServer;
+  ra: RouterAdvertiser | null;
   status(): Record<string, unknown>;
   close(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function startNetboot(config: Config, store: StateStore, sink: Even
     sink,
   });
   let dhcp: DhcpServerHandle | null = null;
+  let ra: RouterAdvertiser | null = null;
   try {
     if (config.dhcp.mode !== 'off') {
       const reservations = (await store.nodes.list()).flatMap((n) => (n.ip ? n.macs.map((mac) => ({ mac, ip: n.ip! })) : []));
@@ -63,7 +66,9 @@ export async function startNetboot(config: Config, store: StateStore, sink: Even
         sink,
       });
     }
+    if (config.netboot.routerAdvertisement) ra = await startRadvd({ interface: config.interface, dir: resolve(config.dataDir), sink });
   } catch (e) {
+    await dhcp?.close();
     await tftp.close();
     throw e;
   }
@@ -71,6 +76,7 @@ export async function startNetboot(config: Config, store: StateStore, sink: Even
     address,
     dhcp,
     tftp,
+    ra,
     status: () => ({
       interface: config.interface,
       address,
@@ -78,8 +84,10 @@ export async function startNetboot(config: Config, store: StateStore, sink: Even
       tftp: `${address}:${config.tftp.port} root ${tftpRoot}`,
       ...(dhcp ? { dhcpStats: dhcp.stats() } : {}),
       tftpTransfers: tftp.stats(),
+      routerAdvertisement: ra ? ra.status() : 'off',
     }),
     async close() {
+      await ra?.close();
       await dhcp?.close();
       await tftp.close();
     },
