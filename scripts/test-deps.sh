@@ -11,7 +11,8 @@ pkgs=(
   dnsmasq-base          # peer DHCP/TFTP server (bench, proxy-mode test)
   kea-admin             # perfdhcp (bench)
   kea-dhcp4-server      # peer DHCP server (bench), run by hand inside a namespace with a memfile lease file
-  atftpd                # peer TFTP server with RFC 7440 windowsize (bench)
+  libwrap0              # atftpd's library: atftpd itself is unpacked by scripts/fetch-atftpd.sh, since
+                        # its package Conflicts with tftpd-hpa (both ship /usr/sbin/in.tftpd)
   tftp-hpa atftp        # TFTP clients
   tftpd-hpa             # peer TFTP server (bench)
   iproute2 tcpdump      # namespaces, veth, bridges
@@ -36,15 +37,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ ! -e "$prc" ]; then printf '#!/bin/sh\nexit 101\n' > "$prc"; chmod +x "$prc"; created=1; fi
   trap '[ $created = 1 ] && rm -f "$prc"' EXIT
   export DEBIAN_FRONTEND=noninteractive
-  # atftpd must not register itself with inetd: the bench starts its own instance inside a namespace.
-  echo 'atftpd atftpd/use_inetd boolean false' | debconf-set-selections 2>/dev/null || true
   apt-get update -qq || true
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # A packaged daemon that did start anyway must not listen on the host.
-  for svc in tftpd-hpa isc-dhcp-relay dnsmasq radvd kea-dhcp4-server atftpd; do
+  for svc in tftpd-hpa isc-dhcp-relay dnsmasq radvd kea-dhcp4-server; do
     service "$svc" stop >/dev/null 2>&1 || true
   done
 fi
+
+# atftpd, the bench's windowsize peer, unpacked beside the project (not installed: see above).
+"$(dirname "$0")/fetch-atftpd.sh" >/dev/null || echo "test-deps: atftpd unavailable; only the TFTP bench needs it" >&2
 
 # The npm dependencies, on a fresh clone (npm ci builds better-sqlite3: allowScripts).
 cd "$(dirname "$0")/.."
