@@ -52,6 +52,10 @@ interface Request {
 
 const now = (): number => performance.now();
 
+/** Peers are always IP literals: answering the lookup synchronously lets send() go out inside the ACK
+ *  handler instead of a tick later (dns.lookup defers even for literals), which is the lock-step latency. */
+const literalLookup = (address: string, _family: unknown, cb: (err: null, address: string, family: number) => void): void => cb(null, address, 4);
+
 export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServer> {
   const sink = opts.sink;
   const files = new FileSource({ root: opts.root, ...(opts.virtualFiles ? { virtualFiles: opts.virtualFiles } : {}) });
@@ -71,7 +75,7 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
   let nextId = 1;
   let closed = false;
 
-  const main = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+  const main = dgram.createSocket({ type: 'udp4', reuseAddr: false, lookup: literalLookup as never });
   const emit = (stage: string, req: Pick<Request, 'ip' | 'port'> & Partial<Request>, detail: Record<string, unknown>, level: 'debug' | 'info' | 'warn' | 'error' = 'info') =>
     sink.emit({ stage, mac: null, level, detail: { ip: req.ip, port: req.port, ...(req.file !== undefined ? { file: req.file } : {}), ...(req.id !== undefined ? { transfer: req.id } : {}), ...detail } });
   const sendError = (sock: dgram.Socket, ip: string, port: number, code: number, message: string) => {
@@ -106,7 +110,7 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
     }
     const neg = negotiate(req.options, source.size, limits);
     const session = new TransferSession({ source, ...neg, retries });
-    const sock = dgram.createSocket('udp4');
+    const sock = dgram.createSocket({ type: 'udp4', lookup: literalLookup as never });
     let timer: NodeJS.Timeout | null = null;
     let timerDue = 0;
     let deadline = 0;
