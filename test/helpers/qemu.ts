@@ -25,6 +25,9 @@ export interface VmOptions {
   ovmf?: string;
   /** -no-reboot: a guest reboot makes QEMU exit (observable in tests) */
   noReboot?: boolean;
+  /** boot this kernel directly (QEMU -kernel/-initrd/-append) instead of the network: a
+   * node whose kernel command line is chosen by the test (e.g. a replayed boot token) */
+  direct?: { kernel: string; initrd: string; append: string };
 }
 
 export interface Vm {
@@ -59,7 +62,7 @@ export async function startVm(o: VmOptions): Promise<Vm> {
     '-serial', 'stdio',
     '-no-user-config',
     '-nodefaults',
-    '-boot', 'n',
+    ...(o.direct ? ['-kernel', o.direct.kernel, '-initrd', o.direct.initrd, '-append', o.direct.append] : ['-boot', 'n']),
     '-netdev', `tap,id=n0,ifname=${tap},script=no,downscript=no`,
     '-device', `${o.nic ?? 'e1000'},netdev=n0,mac=${o.mac}`,
   ];
