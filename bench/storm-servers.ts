@@ -111,7 +111,9 @@ export const startPbxboot: StartStorm = async (l) => {
       '',
     ].join('\n'),
   );
-  const p = execa('ip', ['netns', 'exec', l.srv.name, process.execPath, '--import', tsx, join(root, 'src/cli/run.ts'), 'serve', '-c', yaml], {
+  // STORM_PBXBOOT_NODE_ARGS (development): e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = process.env.STORM_PBXBOOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const p = execa('ip', ['netns', 'exec', l.srv.name, process.execPath, ...extra, '--import', tsx, join(root, 'src/cli/run.ts'), 'serve', '-c', yaml], {
     cwd: l.dir,
     reject: false,
     buffer: false,

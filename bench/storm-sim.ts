@@ -35,6 +35,10 @@ export interface NodeResult {
   /** ms from storm start to ready */
   doneAt?: number;
   tftpRetransmits?: number;
+  /** HTTP attempts that failed and were retried (stage: reason) */
+  retries?: string[];
+  /** ms from storm start to the failure */
+  failedAfter?: number;
   initrdHashed?: boolean;
 }
 
@@ -86,12 +90,15 @@ async function bootOne(cfg: SimConfig, relay: DhcpRelay, node: { mac: string }, 
   const mac = Buffer.from(node.mac.split(':').map((x) => parseInt(x, 16)));
   const uuid = createHash('md5').update(node.mac).digest();
   let t = performance.now();
+  let at: Stage = 'dhcp';
   const lap = (s: Stage) => {
     const now = performance.now();
     r.stages[s] = now - t;
     t = now;
+    at = STAGES[STAGES.indexOf(s) + 1] ?? s;
   };
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const fresh = new http.Agent({ keepAlive: false });
   try {
     const lease: Lease | null = await relay.dora(mac, 'pxe', uuid);
     if (!lease) throw new Error('dhcp: no lease');
@@ -108,46 +115,77 @@ async function bootOne(cfg: SimConfig, relay: DhcpRelay, node: { mac: string }, 
     if (!/^http:\/\//.test(again.bootfile)) throw new Error(`ipxe dhcp: bootfile is not a URL: ${again.bootfile}`);
     lap('ipxeDhcp');
     const local = lease.ip;
+    // iPXE keeps its connection open (script, kernel, initrd); the agent's busybox wget opens one per request.
     const opts = { local, agent, timeoutMs: cfg.timeoutMs };
-    const script = await request(again.bootfile, { ...opts, keep: true });
-    if (script.status !== 200) throw new Error(`script: HTTP ${script.status}`);
-    const sc = parseScript(script.body!.toString('utf8'));
+    const once = { local, agent: fresh, timeoutMs: cfg.timeoutMs };
+    const sc = await retrying(r, 'script', 3, async () => {
+      const script = await request(again.bootfile, { ...opts, keep: true });
+      if (script.status !== 200) throw new Error(`HTTP ${script.status}`);
+      return parseScript(script.body!.toString('utf8'));
+    });
     const { url, node: nodeId, token } = sc.args;
     if (!url || !nodeId || !token) throw new Error('script: no pbxboot.url/node/token (node not enrolled?)');
     lap('script');
-    const kernel = await request(sc.kernel, opts);
-    if (kernel.status !== 200 || kernel.bytes !== cfg.expect.kernelBytes) throw new Error(`kernel: HTTP ${kernel.status}, ${kernel.bytes} bytes`);
     const hash = index % cfg.hashEvery === 0;
-    for (const u of sc.initrds) {
-      const g = await request(u, { ...opts, hash });
-      if (g.status !== 200 || g.bytes !== cfg.expect.initrdBytes) throw new Error(`initrd: HTTP ${g.status}, ${g.bytes} bytes`);
-      if (hash && g.sha256 !== cfg.expect.initrdSha) throw new Error(`initrd: sha256 ${g.sha256?.slice(0, 12)} differs`);
-    }
+    // The script's own retry loop (templates/ipxe/node.ipxe.hbs): kernel and initrds again, doubling the delay.
+    await retrying(r, 'images', 6, async () => {
+      const kernel = await request(sc.kernel, opts);
+      if (kernel.status !== 200 || kernel.bytes !== cfg.expect.kernelBytes) throw new Error(`kernel: HTTP ${kernel.status}, ${kernel.bytes} bytes`);
+      for (const u of sc.initrds) {
+        const g = await request(u, { ...opts, hash });
+        if (g.status !== 200 || g.bytes !== cfg.expect.initrdBytes) throw new Error(`initrd: HTTP ${g.status}, ${g.bytes} bytes`);
+        if (hash && g.sha256 !== cfg.expect.initrdSha) throw new Error(`initrd: sha256 ${g.sha256?.slice(0, 12)} differs`);
+      }
+    });
     r.initrdHashed = hash;
     lap('images');
-    const b = await request(`${url}/v1/boot/${nodeId}/bundle?token=${token}`, { ...opts, keep: true });
-    if (b.status !== 200) throw new Error(`bundle: HTTP ${b.status} ${b.body?.toString().slice(0, 200)}`);
-    const bundle = decodeBundle(b.body!); // checks every member against SHA256SUMS
+    // The agent's first-bundle loop; a refused token (4xx) is final (the agent reboots the node).
+    const bundle = await retrying(r, 'bundle', 6, async () => {
+      const b = await request(`${url}/v1/boot/${nodeId}/bundle?token=${token}`, { ...once, keep: true });
+      if (b.status >= 400 && b.status < 500) throw Object.assign(new Error(`HTTP ${b.status} ${b.body?.toString().slice(0, 200)}`), { final: true });
+      if (b.status !== 200) throw new Error(`HTTP ${b.status}`);
+      return decodeBundle(b.body!); // checks every member against SHA256SUMS
+    });
     const nodeToken = bundle.manifest.token ?? token;
     lap('bundle');
-    const ready = await request(`${url}/v1/boot/${nodeId}/events?token=${nodeToken}`, {
-      ...opts,
-      method: 'POST',
-      body: JSON.stringify({ stage: 'ready', detail: { sim: true } }),
-      headers: { 'content-type': 'application/json' },
-      keep: true,
+    // post_event: three tries.
+    await retrying(r, 'ready', 3, async () => {
+      const ready = await request(`${url}/v1/boot/${nodeId}/events?token=${nodeToken}`, {
+        ...once,
+        method: 'POST',
+        body: JSON.stringify({ stage: 'ready', detail: { sim: true } }),
+        headers: { 'content-type': 'application/json' },
+        keep: true,
+      });
+      if (ready.status !== 200) throw new Error(`HTTP ${ready.status} ${ready.body?.toString().slice(0, 200)}`);
+      const state = (JSON.parse(ready.body!.toString() || '{}') as { state?: string }).state;
+      if (state !== undefined && state !== 'ready') throw Object.assign(new Error(`node state ${state}`), { final: true });
     });
-    if (ready.status !== 200) throw new Error(`ready: HTTP ${ready.status} ${ready.body?.toString().slice(0, 200)}`);
-    const state = (JSON.parse(ready.body!.toString() || '{}') as { state?: string }).state;
-    if (state !== undefined && state !== 'ready') throw new Error(`ready: node state ${state}`);
     lap('ready');
     r.ok = true;
     r.doneAt = performance.now() - t0;
     delete r.error;
   } catch (e) {
-    r.error = (e as Error).message;
+    r.error = `${at}: ${(e as Error).message}`;
+    r.failedAfter = performance.now() - t0;
   } finally {
     agent.destroy();
+    fresh.destroy();
+  }
+}
+
+/** Retries like the real clients do, with a doubling delay from 1 s; each retry is recorded on the node. */
+async function retrying<T>(r: NodeResult, what: string, tries: number, fn: () => Promise<T>): Promise<T> {
+  let delay = 1000;
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (i >= tries || (e as { final?: boolean }).final) throw new Error(`${what}: ${(e as Error).message}`);
+      (r.retries ??= []).push(`${what}: ${(e as Error).message}`);
+      await new Promise((res) => setTimeout(res, delay));
+      delay = Math.min(delay * 2, 64_000);
+    }
   }
 }
 

@@ -37,11 +37,14 @@ import { createNetns, destroyAllNetns, linkVeth, requireNetns, type Netns } from
 import { STAGES, type SimConfig, type SimResult, type Stage } from './storm-sim.js';
 import { startDnsmasqStatic, startKeaAtftpdStatic, startPbxboot, type StartStorm, type StormLayout } from './storm-servers.js';
 
-const servers: [string, StartStorm][] = [
+const allServers: [string, StartStorm][] = [
   ['pbxboot', startPbxboot],
   ['dnsmasq+http', startDnsmasqStatic],
   ['kea+atftpd+http', startKeaAtftpdStatic],
 ];
+// Development only (the table wants all three): STORM_SERVERS=pbxboot, STORM_NODES=20.
+const only = process.env.STORM_SERVERS?.split(',');
+const servers = allServers.filter(([k]) => !only || only.includes(k));
 
 const stageLabel: Record<Stage, string> = {
   dhcp: 'DHCP DORA (firmware)',
@@ -83,17 +86,62 @@ function makeStaticBoot(dir: string, serverUrl: string): void {
   writeFileSync(join(dir, 'http/v1/boot/static/bundle'), encodeBundle(files, { node: 'static', token: 'static-node', interval: '30' }).body);
 }
 
-function cpuSeconds(pids: number[]): number {
+/** CPU seconds of every process in the namespace, with the children they reaped (pbxboot's ARI daemons too). */
+async function cpuSeconds(ns: Netns): Promise<number> {
+  const pids = String((await execa('ip', ['netns', 'pids', ns.name], { reject: false })).stdout).split(/\s+/).filter(Boolean);
   let ticks = 0;
   for (const pid of pids) {
     try {
       const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(f[11]) + Number(f[12]); // utime, stime (proc(5) fields 14, 15)
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime, stime, cutime, cstime (proc(5) fields 14-17)
     } catch {
       // exited
     }
   }
   return ticks / 100;
+}
+
+/** RSS (MiB) and count of every process in the server namespace (pbxboot's ARI daemons included). */
+async function nsMemory(ns: Netns): Promise<{ rssMiB: number; procs: number }> {
+  const pids = String((await execa('ip', ['netns', 'pids', ns.name], { reject: false })).stdout).split(/\s+/).filter(Boolean);
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // exited
+    }
+  }
+  return { rssMiB: kb / 1024, procs: pids.length };
+}
+
+/**
+ * The shared machine's safety net: pbxboot starts one ARI daemon process per ready node (DESIGN §5), ≈ 95 MiB
+ * each when run from source, so a 200-node storm could take ≈ 19 GiB. Past the budget (server namespace RSS,
+ * default 8 GiB, STORM_MEM_BUDGET_GIB) or under 6 GiB available on the machine, every process in the server
+ * namespace is killed and the run is reported as aborted.
+ */
+function memoryGuard(ns: Netns, log: (l: string) => void): { stop(): string | null; peakMiB(): number } {
+  const budgetMiB = (Number(process.env.STORM_MEM_BUDGET_GIB) || 8) * 1024;
+  let aborted: string | null = null;
+  let peak = 0;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || aborted) return;
+    busy = true;
+    void nsMemory(ns)
+      .then(async (m) => {
+        peak = Math.max(peak, m.rssMiB);
+        const availMiB = Number(/MemAvailable:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? Infinity) / 1024;
+        if (m.rssMiB > budgetMiB || availMiB < 6 * 1024) {
+          aborted = `memory guard: server namespace ${m.rssMiB.toFixed(0)} MiB in ${m.procs} processes, ${availMiB.toFixed(0)} MiB available on the machine`;
+          log(`ABORT ${aborted}`);
+          await killNsProcesses(ns.name);
+        }
+      })
+      .finally(() => (busy = false));
+  }, 1000);
+  return { stop: () => (clearInterval(timer), aborted), peakMiB: () => peak };
 }
 
 async function simulate(cli: Netns, cfg: SimConfig): Promise<SimResult> {
@@ -109,14 +157,14 @@ async function simulate(cli: Netns, cfg: SimConfig): Promise<SimResult> {
 
 const bench: Bench = async (ctx) => {
   await requireNetns();
-  const n = ctx.quick ? 50 : 200;
+  const n = Number(process.env.STORM_NODES) || (ctx.quick ? 50 : 200);
   const initrdBytes = 30 << 20;
   const dir = mkdtempSync(join(tmpdir(), 'pbx-storm-'));
   chmodSync(dir, 0o755);
   const serverIp = '10.91.0.1';
   const giaddr = '10.91.0.2';
   const pool = { start: '10.91.1.1', end: intToIp(ipToInt('10.91.1.1') + n + 49) };
-  const results = new Map<string, { sim: SimResult; cpu: number; counters: Record<string, unknown> }>();
+  const results = new Map<string, { sim: SimResult; cpu: number; counters: Record<string, unknown>; mem: { rssMiB: number; procs: number; peakMiB: number }; aborted: string | null }>();
   const t0 = Date.now();
   try {
     const srv = await createNetns('st-srv');
@@ -135,16 +183,22 @@ const bench: Bench = async (ctx) => {
       ctx.log(`${name}: starting`);
       const s = await start(layout);
       try {
-        const cpu0 = cpuSeconds(s.pids());
+        const cpu0 = await cpuSeconds(srv);
+        const guard = memoryGuard(srv, (l) => ctx.log(`${name}: ${l}`));
         const sim = await simulate(cli, { server: serverIp, giaddr, nodes, ...(s.enroll ? { enroll: s.enroll } : {}), expect, hashEvery: 10, tftp: { windowsize: 4, blksize: 1468 }, timeoutMs: ctx.quick ? 120_000 : 300_000 });
-        const cpu = cpuSeconds(s.pids()) - cpu0;
+        const cpu = (await cpuSeconds(srv)) - cpu0;
+        const mem = { ...(await nsMemory(srv)), peakMiB: guard.peakMiB() };
+        const aborted = guard.stop();
         const counters = await s.stop();
-        results.set(name, { sim, cpu, counters });
+        results.set(name, { sim, cpu, counters, mem, aborted });
         const ok = sim.nodes.filter((x) => x.ok);
-        ctx.log(`${name}: ${ok.length}/${n} ready, all-ready ${(Math.max(0, ...ok.map((x) => x.doneAt ?? 0)) / 1000).toFixed(2)} s, storm wall ${(sim.wallMs / 1000).toFixed(2)} s, server CPU ${cpu.toFixed(1)} s${s.enroll ? `, enrolment ${sim.enrollMs.toFixed(0)} ms (untimed)` : ''}, ${JSON.stringify(counters)}`);
-        const errors = new Map<string, number>();
-        for (const x of sim.nodes) if (!x.ok) errors.set(x.error ?? '?', (errors.get(x.error ?? '?') ?? 0) + 1);
-        for (const [e, c] of errors) ctx.log(`${name}:   ${c} × ${e}`);
+        ctx.log(`${name}: ${ok.length}/${n} ready, all-ready ${(Math.max(0, ...ok.map((x) => x.doneAt ?? 0)) / 1000).toFixed(2)} s, storm wall ${(sim.wallMs / 1000).toFixed(2)} s, server CPU ${cpu.toFixed(1)} s, ${mem.procs} processes ${mem.rssMiB.toFixed(0)} MiB RSS${s.enroll ? `, enrolment ${sim.enrollMs.toFixed(0)} ms (untimed)` : ''}, ${JSON.stringify(counters)}`);
+        const errors = new Map<string, number[]>();
+        for (const x of sim.nodes) if (!x.ok) errors.set(x.error ?? '?', [...(errors.get(x.error ?? '?') ?? []), (x.failedAfter ?? 0) / 1000]);
+        for (const [e, ts] of errors) ctx.log(`${name}:   ${ts.length} × ${e} (at ${Math.min(...ts).toFixed(1)}–${Math.max(...ts).toFixed(1)} s)`);
+        const retried = new Map<string, number>();
+        for (const x of sim.nodes) for (const e of x.retries ?? []) retried.set(e, (retried.get(e) ?? 0) + 1);
+        for (const [e, c] of retried) ctx.log(`${name}:   retried ${c} × ${e}`);
         const rtx = sim.nodes.reduce((a, x) => a + (x.tftpRetransmits ?? 0), 0);
         if (rtx) ctx.log(`${name}:   TFTP client retransmissions: ${rtx}`);
       } finally {
@@ -158,11 +212,12 @@ const bench: Bench = async (ctx) => {
   }
   ctx.log(`storm bench wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  const fig = (name: string, f: (r: { sim: SimResult; cpu: number }) => number | null): number | null => {
+  type R = { sim: SimResult; cpu: number; mem: { rssMiB: number; procs: number; peakMiB: number } };
+  const fig = (name: string, f: (r: R) => number | null): number | null => {
     const r = results.get(name);
     return r ? f(r) : null;
   };
-  const row = (metric: string, unit: string, f: (r: { sim: SimResult; cpu: number }) => number | null, extra: Partial<BenchRow> = {}): BenchRow => ({
+  const row = (metric: string, unit: string, f: (r: R) => number | null, extra: Partial<BenchRow> = {}): BenchRow => ({
     group: 'storm',
     metric,
     unit,
@@ -175,9 +230,10 @@ const bench: Bench = async (ctx) => {
   const note = `${n} nodes at once; shared 2-core machine`;
   const rows: BenchRow[] = [
     row(`${n} nodes: time to all ready`, 's', allReady, { note: `${note}; null = a node never got ready` }),
-    row(`${n} nodes: nodes ready`, 'nodes', (r) => ok(r).length, { higherIsBetter: true, note: 'bytes checked: ipxe.efi sha256, sizes, initrd sha256 every 10th node, bundle SHA256SUMS' }),
+    row(`${n} nodes: nodes ready`, 'nodes', (r) => ok(r).length, { higherIsBetter: true, note: (results.get('pbxboot')?.aborted ? `pbxboot ${results.get('pbxboot')!.aborted}; ` : '') + 'bytes checked: ipxe.efi sha256, sizes, initrd sha256 every 10th node, bundle SHA256SUMS' }),
     row(`${n} nodes: storm wall time`, 's', (r) => r.sim.wallMs / 1000, { note: 'until the last node finished or failed' }),
-    row(`${n} nodes: server CPU time`, 's', (r) => r.cpu, { note: 'utime+stime of the server processes (static HTTP included for peers)' }),
+    row(`${n} nodes: server CPU time`, 's', (r) => r.cpu, { note: 'every process in the server namespace (static HTTP for peers, ARI daemons for pbxboot)' }),
+    row('server RSS, peak during the storm', 'MiB', (r) => Math.max(r.mem.peakMiB, r.mem.rssMiB), { note: 'every process in the server namespace (pbxboot: with its ARI daemons, one per ready node)' }),
     row('per node: power-on → ready p50', 'ms', (r) => pct(ok(r).map((x) => x.doneAt!), 50)),
     row('per node: power-on → ready p95', 'ms', (r) => pct(ok(r).map((x) => x.doneAt!), 95)),
   ];
