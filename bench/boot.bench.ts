@@ -2,7 +2,11 @@
 // stages (firmware+iPXE to script, image download, kernel, agent), BIOS and UEFI,
 // with and without a router advertisement (lifetime 0) on the boot link.
 // Servers are swappable StartServer functions: the dnsmasq + static HTTP peer
-// and pbxboot (DHCP server mode + TFTP + HTTP boot routes) in the same run.
+// and pbxboot (DHCP server mode + TFTP + HTTP boot routes) in the same run,
+// back to back for each case and sample. Request times come from the wire
+// (tcpdump on the boot bridge) for both; "own share" sums each server's
+// response latencies (DHCP, TFTP, HTTP first byte). With RA, pbxboot sends it
+// itself (netboot.routerAdvertisement); the peer gets a separate radvd.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bench, BenchRow } from './types.js';
@@ -25,7 +29,15 @@ const stages: [keyof BootTimeline, string][] = [
   ['kernelMs', 'kernel boot → init'],
   ['agentMs', 'init → agent ready'],
   ['totalMs', 'VM start → ready (total)'],
+  ['shareMs', "server's own share (response latencies summed)"],
+  ['shareDhcpMs', '  own share: DHCP (DISCOVER→OFFER, REQUEST→ACK)'],
+  ['shareTftpMs', '  own share: TFTP (RRQ → first reply)'],
+  ['shareHttpMs', '  own share: HTTP (request → first byte)'],
+  ['requests', 'requests answered (HTTP, DHCP, TFTP)'],
 ];
+
+/** Samples per case (BOOT_BENCH_SAMPLES, default 2; --quick: 1); figures are means. */
+const samplesWanted = (quick: boolean) => (quick ? 1 : Math.max(1, Number(process.env.BOOT_BENCH_SAMPLES ?? 2)));
 
 const bench: Bench = async (ctx) => {
   await requireNetns();
@@ -34,26 +46,30 @@ const bench: Bench = async (ctx) => {
   mkdirSync(out, { recursive: true });
   const firmwares: Firmware[] = ctx.quick ? ['bios'] : ['bios', 'uefi'];
   const raModes = ctx.quick ? [true] : [false, true];
-  const results = new Map<string, BootTimeline>(); // `${server}|${fw}|${ra}`
+  const results = new Map<string, BootTimeline[]>(); // `${server}|${fw}|${ra}`
   let subnet = 90;
-  for (const [name, start] of Object.entries(servers)) {
+  const samples = samplesWanted(ctx.quick);
+  for (let sample = 0; sample < samples; sample++) {
     for (const fw of firmwares) {
       for (const ra of raModes) {
-        const lan = await createBootLan(`bb${fw}`, subnet++);
-        try {
-          const tl = await bootToReady({
-            lan,
-            firmware: fw,
-            startServer: start,
-            ra,
-            serialLog: join(out, `bench-${name.replace(/\W+/g, '_')}-${fw}-${ra ? 'ra' : 'nora'}.serial.log`),
-            timeoutMs: 240_000,
-          });
-          ctx.log(`boot ${name} ${fw} ra=${ra}: ${JSON.stringify(tl)}`);
-          results.set(`${name}|${fw}|${ra}`, tl);
-        } finally {
-          await killNsProcesses(lan.ns.name);
-          await lan.destroy();
+        for (const [name, start] of Object.entries(servers)) {
+          const lan = await createBootLan(`bb${fw}`, 90 + (subnet++ % 8));
+          try {
+            const tl = await bootToReady({
+              lan,
+              firmware: fw,
+              startServer: start,
+              ra,
+              serialLog: join(out, `bench-${name.replace(/\W+/g, '_')}-${fw}-${ra ? 'ra' : 'nora'}.serial.log`),
+              timeoutMs: 240_000,
+            });
+            ctx.log(`boot #${sample + 1} ${name} ${fw} ra=${ra}: ${JSON.stringify(tl)}`);
+            const key = `${name}|${fw}|${ra}`;
+            results.set(key, [...(results.get(key) ?? []), tl]);
+          } finally {
+            await killNsProcesses(lan.ns.name);
+            await lan.destroy();
+          }
         }
       }
     }
@@ -65,16 +81,16 @@ const bench: Bench = async (ctx) => {
     for (const ra of raModes) {
       for (const [key, label] of stages) {
         const fig = (n: string): number | null => {
-          const v = results.get(`${n}|${fw}|${ra}`)?.[key];
-          return typeof v === 'number' ? v : null;
+          const vs = (results.get(`${n}|${fw}|${ra}`) ?? []).map((r) => r[key]).filter((v): v is number => typeof v === 'number');
+          return vs.length ? Math.round(vs.reduce((a, b) => a + b, 0) / vs.length) : null;
         };
         rows.push({
           group: 'boot',
           metric: `${fw}${ra ? ' +RA' : ''}: ${label}`,
-          unit: 'ms',
+          unit: key === 'requests' ? 'count' : 'ms',
           pbxboot: fig('pbxboot'),
           peers: Object.fromEntries(peerNames.map((n) => [n, fig(n)])),
-          note: ra ? 'router advertisement, lifetime 0, no prefix, on the boot link' : 'no IPv6 router on the link',
+          note: `${ra ? 'RA lifetime 0, no prefix on the boot link' : 'no IPv6 router on the link'}; mean of ${samples}`,
         });
       }
     }

@@ -61,8 +61,10 @@ export async function startPbxbootOn(lan: BootLan, cmdline: string, o: PbxbootLa
 }
 
 export const startPbxbootServer: StartServer = async (lan, spec) => {
-  const p = await startPbxbootOn(lan, spec.cmdline);
+  // With RA wanted, pbxboot sends it itself (netboot.routerAdvertisement runs radvd).
+  const p = await startPbxbootOn(lan, spec.cmdline, spec.ra ? { extraYaml: 'netboot: { routerAdvertisement: true }\n' } : {});
   const boot: BootServer = {
+    ownRa: spec.ra,
     async waitForStage(stage, ms) {
       const until = Date.now() + ms;
       while (Date.now() < until) {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type BootLan, startDnsmasq, startRadvd, enableIpv6Forwarding } from './boot-lan.js';
 import { startBootStub } from './boot-stub.js';
 import { randomMac, startVm, type Firmware } from './qemu.js';
+import { captureWire, serverShare } from './wire-timing.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const testImageDir = join(repoRoot, 'images/test/out');
@@ -17,6 +18,8 @@ export interface BootServer {
   waitForStage(stage: string, ms: number): Promise<{ t: number; detail: Record<string, unknown> }>;
   /** HTTP requests the server answered, with completion time (epoch ms) */
   requests(): { t: number; path: string; status: number }[];
+  /** the server sends its own router advertisements (bootToReady starts no radvd) */
+  ownRa?: boolean;
   stop(): Promise<void>;
 }
 
@@ -25,6 +28,8 @@ export interface ServerSpec {
   token: string;
   imageDir: string; // vmlinuz + initrd.img
   cmdline: string; // extra kernel command line
+  /** router advertisements wanted on the link (a server that can send them does) */
+  ra: boolean;
 }
 
 export type StartServer = (lan: BootLan, spec: ServerSpec) => Promise<BootServer>;
@@ -69,6 +74,15 @@ export interface BootTimeline {
   totalMs: number;
   /** iPXE's last "Configuring (net0 …)" before the script: link up → "ok" (DHCP + IPv6 wait); null if not on the console */
   ipxeConfigureMs: number | null;
+  /** the server's own share, VM start → ready: every response latency on the wire summed */
+  shareMs: number;
+  shareHttpMs: number;
+  shareDhcpMs: number;
+  shareTftpMs: number;
+  /** requests (HTTP, DHCP DISCOVER/REQUEST, TFTP RRQ) the share sums over */
+  requests: number;
+  /** each answered request before ready: "GET /path 12" (ms to first byte), "discover 0x… 3" */
+  latencies: string[];
 }
 
 export interface BootRunOptions {
@@ -97,8 +111,12 @@ export async function bootToReady(o: BootRunOptions): Promise<BootTimeline> {
     imageDir: o.imageDir ?? testImageDir,
     // quiet: the kernel's serial output is slow under TCG and not needed.
     cmdline: o.cmdline ? o.cmdline(`http://${o.lan.serverIp}:${STUB_PORT}`) : 'console=ttyS0 quiet',
+    ra: o.ra,
   });
-  const radvd = o.ra ? startRadvd(o.lan) : undefined;
+  const radvd = o.ra && !server.ownRa ? startRadvd(o.lan) : undefined;
+  // Both servers listen on STUB_PORT; their timings come from the wire, measured alike.
+  const wire = captureWire(o.lan, STUB_PORT);
+  let wireStopped = false;
   if (radvd) await enableIpv6Forwarding(o.lan);
   const vm = await startVm({
     nsName: o.lan.ns.name,
@@ -121,10 +139,12 @@ export async function bootToReady(o: BootRunOptions): Promise<BootTimeline> {
     exited.catch(() => undefined);
     const ready = await Promise.race([server.waitForStage('ready', o.timeoutMs), failed, exited]);
     const init = await vm.waitForLine(o.initLine ?? /pbxboot-test-image: init/, 5_000);
-    const reqs = server.requests();
-    const script = reqs.find((r) => r.path.startsWith('/boot.ipxe'));
-    const initrd = reqs.find((r) => r.path.startsWith('/files/initrd'));
-    if (!script || !initrd) throw new Error('boot server saw no script/initrd request');
+    wireStopped = true;
+    const w = await wire.stop();
+    const script = w.http.find((r) => r.path.startsWith('/boot.ipxe') || r.path.startsWith('/boot/ipxe/'));
+    const initrd = w.http.find((r) => /initrd/.test(r.path) && r.end !== null);
+    if (!script || !initrd) throw new Error(`no script/initrd request on the wire: ${JSON.stringify(w.http.map((h) => h.path))}`);
+    const share = serverShare(w, ready.t);
     const t0 = vm.startedAt;
     // The "Configuring … ok" line is only complete (and timed) when iPXE prints "ok".
     let ipxeConfigureMs: number | null = null;
@@ -139,13 +159,24 @@ export async function bootToReady(o: BootRunOptions): Promise<BootTimeline> {
       firmware: o.firmware,
       ra: o.ra,
       toScriptMs: script.t - t0,
-      imagesMs: initrd.t - script.t,
-      kernelMs: tInit - initrd.t,
+      // script request → last byte of the initrd: both servers timed at completion on the wire
+      imagesMs: initrd.end! - script.t,
+      kernelMs: tInit - initrd.end!,
       agentMs: ready.t - tInit,
       totalMs: ready.t - t0,
       ipxeConfigureMs,
+      shareMs: share.totalMs,
+      shareHttpMs: share.httpMs,
+      shareDhcpMs: share.dhcpMs,
+      shareTftpMs: share.tftpMs,
+      requests: share.requests,
+      latencies: [
+        ...w.http.filter((h) => h.t <= ready.t).map((h) => `${h.method} ${h.path.replace(/\?.*/, '')} ${h.firstByte === null ? '-' : h.firstByte - h.t}`),
+        ...w.udp.filter((u) => u.t <= ready.t).map((u) => `${u.kind} ${u.what} ${u.reply === null ? '-' : u.reply - u.t}`),
+      ],
     };
   } finally {
+    if (!wireStopped) await wire.stop();
     await vm.stop();
     radvd?.kill('SIGTERM');
     await radvd;
