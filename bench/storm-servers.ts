@@ -3,7 +3,7 @@
 // server mode), dnsmasq (DHCP + TFTP) + the static HTTP peer, and Kea DHCPv4 +
 // atftpd + the static HTTP peer. Packaged services are never started.
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Netns } from '../test/helpers/netns.js';
@@ -168,9 +168,26 @@ export const startDnsmasqStatic: StartStorm = async (l) => {
   };
 };
 
+/**
+ * atftpd: the installed one, else one unpacked from Debian's package into .cache (atftpd and tftpd-hpa
+ * conflict as Debian packages, and the TFTP tests install tftpd-hpa, which removes atftpd).
+ */
+async function atftpdBinary(): Promise<string> {
+  if (existsSync('/usr/sbin/atftpd')) return '/usr/sbin/atftpd';
+  const dir = join(root, '.cache/storm-debs');
+  const bin = join(dir, 'root/usr/sbin/atftpd');
+  if (existsSync(bin)) return bin;
+  mkdirSync(dir, { recursive: true });
+  const dl = await execa('apt-get', ['download', 'atftpd'], { cwd: dir, reject: false, all: true });
+  const deb = readdirSync(dir).find((f) => /^atftpd_.*\.deb$/.test(f));
+  if (!deb) throw new Error(`atftpd missing and apt-get download atftpd failed (install Debian atftpd): ${String(dl.all).slice(-400)}`);
+  await execa('dpkg', ['-x', join(dir, deb), join(dir, 'root')]);
+  return bin;
+}
+
 export const startKeaAtftpdStatic: StartStorm = async (l) => {
   requireBin('/usr/sbin/kea-dhcp4', 'kea-dhcp4-server');
-  requireBin('/usr/sbin/atftpd', 'atftpd');
+  const atftpdBin = await atftpdBinary();
   const leaseFile = join(l.dir, 'kea-leases4.csv');
   const cfg = {
     Dhcp4: {
@@ -196,7 +213,7 @@ export const startKeaAtftpdStatic: StartStorm = async (l) => {
   const kea = inNs(l, '/usr/sbin/kea-dhcp4', ['-c', path], { KEA_PIDFILE_DIR: l.dir, KEA_LOCKFILE_DIR: l.dir });
   kea.all?.resume();
   // atftpd standalone in the foreground; --maxthread above the storm (default 100); root: the temp dir is 0700.
-  const atftpd = inNs(l, '/usr/sbin/atftpd', ['--daemon', '--no-fork', '--port', '69', '--bind-address', l.serverIp, '--maxthread', '256', '--user', 'root', '--group', 'root',
+  const atftpd = inNs(l, atftpdBin, ['--daemon', '--no-fork', '--port', '69', '--bind-address', l.serverIp, '--maxthread', '256', '--user', 'root', '--group', 'root',
     '--logfile', join(l.dir, 'atftpd.log'), '--pidfile', join(l.dir, 'atftpd.pid'), join(l.dir, 'tftp')]);
   atftpd.all?.resume();
   try {
