@@ -14,6 +14,11 @@ interface EventRow {
 }
 
 const cols = ['time', 'mac', 'node', 'stage', 'level', 'detail'] as const;
+const SQLITE_CHUNKS = [256, 64, 16, 4, 1] as const;
+const sqliteInserts = new Map<number, string>(
+  SQLITE_CHUNKS.map((n) => [n, `INSERT INTO boot_events (${cols.join(',')}) VALUES ${Array.from({ length: n }, () => '(?,?,?,?,?,?)').join(',')} RETURNING id`]),
+);
+const sqliteInsert = (n: number): string => sqliteInserts.get(n)!;
 
 export function completeEvent(e: BootEventInput, now: number): Omit<BootEvent, 'id'> {
   return {
@@ -38,9 +43,17 @@ export class EventsRepo {
     return db.tx(async (tx) => {
       const out: BootEvent[] = [];
       if (tx.dialect === 'sqlite') {
-        // One cached statement per row inside one transaction: fast on SQLite.
-        const sql = `INSERT INTO boot_events (${cols.join(',')}) VALUES (?,?,?,?,?,?) RETURNING id`;
-        for (const e of evs) out.push({ id: Number((await tx.get<{ id: number }>(sql, rowOf(e)))!.id), ...e });
+        // Multi-row VALUES in fixed chunk sizes (few cached statements); rowids are assigned in VALUES order
+        // inside the write transaction, so the sorted RETURNING ids map onto the rows in order.
+        let i = 0;
+        for (const n of SQLITE_CHUNKS) {
+          for (; evs.length - i >= n; i += n) {
+            const params: Param[] = [];
+            for (let j = i; j < i + n; j++) params.push(...rowOf(evs[j]!));
+            const ids = (await tx.all<{ id: number }>(sqliteInsert(n), params)).map((r) => Number(r.id)).sort((a, b) => a - b);
+            for (let j = 0; j < n; j++) out.push({ id: ids[j]!, ...evs[i + j]! });
+          }
+        }
         return out;
       }
       // PostgreSQL: multi-row VALUES with RETURNING, in chunks under the bind limit.

@@ -10,13 +10,14 @@ type Stmt = Database.Statement<unknown[], unknown>;
 
 class SqliteDb implements SqlDb {
   readonly dialect = 'sqlite' as const;
-  private readonly cache = new Map<string, Stmt>();
   constructor(
     private readonly db: Database.Database,
     readonly describe: string,
     private readonly inTx = false,
     // shared between the connection and its transaction views
     private readonly state = { busy: false, queue: Promise.resolve() as Promise<unknown> },
+    // prepared statements, shared too: a transaction view must not prepare its statements again
+    private readonly cache = new Map<string, Stmt>(),
   ) {}
 
   private stmt(sql: string): Stmt {
@@ -72,7 +73,7 @@ class SqliteDb implements SqlDb {
       this.state.busy = true;
       this.db.exec('BEGIN IMMEDIATE');
       try {
-        const out = await fn(new SqliteDb(this.db, this.describe, true, this.state));
+        const out = await fn(new SqliteDb(this.db, this.describe, true, this.state, this.cache));
         this.db.exec('COMMIT');
         return out;
       } catch (e) {
@@ -116,6 +117,8 @@ export function openSqlite(path: string): SqlDb {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // durable across process crash; WAL fsyncs at checkpoint
     db.pragma('foreign_keys = ON');
+    // Multi-row statements inside a transaction keep a statement journal; in memory it costs no file writes.
+    db.pragma('temp_store = MEMORY');
     db.pragma('busy_timeout = 5000');
     return new SqliteDb(db, `sqlite:${path}`);
   } catch (e) {
