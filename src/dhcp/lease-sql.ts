@@ -12,12 +12,35 @@ interface LeaseRow {
   updated_at: number | string;
 }
 
-const UPSERT =
-  'INSERT INTO dhcp_leases (ip, mac, state, expires_at, client_id, hostname, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
-  'ON CONFLICT (ip) DO UPDATE SET mac = excluded.mac, state = excluded.state, expires_at = excluded.expires_at, ' +
+const upsert = (rows: number): string =>
+  'INSERT INTO dhcp_leases (ip, mac, state, expires_at, client_id, hostname, updated_at) VALUES ' +
+  Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ') +
+  ' ON CONFLICT (ip) DO UPDATE SET mac = excluded.mac, state = excluded.state, expires_at = excluded.expires_at, ' +
   'client_id = excluded.client_id, hostname = excluded.hostname, updated_at = excluded.updated_at';
 
+// A group commit writes its rows with a few multi-row statements: chunk sizes are fixed so the adapters'
+// prepared-statement caches hold at most four texts (a batch of 7 is 4 + 1 + 1 + 1 rows).
+const CHUNKS = [64, 16, 4, 1] as const;
+const UPSERT = new Map(CHUNKS.map((n) => [n, upsert(n)]));
+
 const params = (l: Lease) => [l.ip, l.mac, l.state, l.expiresAt, l.clientId, l.hostname, l.updatedAt] as const;
+
+/** The batch as [statement, params] pairs; a later row for the same ip wins (PostgreSQL refuses one ip twice in a statement). */
+function statements(leases: readonly Lease[]): [string, (string | number | null)[]][] {
+  const last = new Map<string, Lease>();
+  for (const l of leases) last.set(l.ip, l);
+  const rows = [...last.values()];
+  const out: [string, (string | number | null)[]][] = [];
+  let i = 0;
+  for (const n of CHUNKS) {
+    for (; rows.length - i >= n; i += n) {
+      const p: (string | number | null)[] = [];
+      for (let j = i; j < i + n; j++) p.push(...params(rows[j]!));
+      out.push([UPSERT.get(n)!, p]);
+    }
+  }
+  return out;
+}
 
 export class SqlLeaseStore implements LeaseStore {
   constructor(private readonly db: SqlDb) {}
@@ -36,14 +59,15 @@ export class SqlLeaseStore implements LeaseStore {
   }
 
   async put(lease: Lease): Promise<void> {
-    await this.db.run(UPSERT, params(lease));
+    await this.db.run(UPSERT.get(1)!, params(lease));
   }
 
   async putMany(leases: readonly Lease[]): Promise<void> {
-    if (leases.length === 0) return;
-    if (leases.length === 1) return this.put(leases[0]!);
+    const list = statements(leases);
+    if (list.length === 0) return;
+    if (list.length === 1) return void (await this.db.run(list[0]![0], list[0]![1]));
     await this.db.tx(async (tx) => {
-      for (const l of leases) await tx.run(UPSERT, params(l));
+      for (const [sql, p] of list) await tx.run(sql, p);
     });
   }
 

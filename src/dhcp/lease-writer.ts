@@ -1,12 +1,18 @@
-// Write-behind batching of lease rows: ACKs that arrive in the same tick share one transaction; each waits for its row.
+// Group commit of lease rows: ACKs share one write, and each ACK waits for its row to be stored.
+// An idle writer commits on the next tick; a busy one at most once per window, so a storm costs
+// ~1/window commits a second instead of one per event-loop turn (each SQLite commit appends whole pages to the WAL).
 import type { Lease, LeaseStore } from './leases.js';
 
 export class LeaseWriter {
   private queue: { lease: Lease; done: (err?: unknown) => void }[] = [];
   private scheduled = false;
   private inflight: Promise<void> = Promise.resolve();
+  private lastFlush = -Infinity;
 
-  constructor(private readonly store: LeaseStore) {}
+  constructor(
+    private readonly store: LeaseStore,
+    private readonly windowMs = 3,
+  ) {}
 
   /** Resolves once the row is stored; rejects with the store's error. */
   put(lease: Lease): Promise<void> {
@@ -14,13 +20,16 @@ export class LeaseWriter {
       this.queue.push({ lease, done: (err) => (err ? reject(err) : resolve()) });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        const wait = this.lastFlush + this.windowMs - performance.now();
+        if (wait <= 0) setImmediate(() => this.flush());
+        else setTimeout(() => this.flush(), Math.ceil(wait));
       }
     });
   }
 
   private flush(): void {
     this.scheduled = false;
+    this.lastFlush = performance.now();
     const batch = this.queue;
     this.queue = [];
     if (!batch.length) return;
@@ -37,7 +46,7 @@ export class LeaseWriter {
 
   /** Waits for everything queued so far. */
   async drain(): Promise<void> {
-    if (this.scheduled) await new Promise((r) => setImmediate(r));
+    if (this.scheduled) this.flush();
     await this.inflight;
   }
 }
