@@ -1,7 +1,8 @@
 // netboot.routerAdvertisement: the generated radvd.conf (checked by radvd
 // itself), the error when radvd is missing, and `pbxboot serve` in a namespace
 // really sending RAs with router lifetime 0 and no prefix on the boot link
-// (seen by tcpdump on a client port), none by default, and radvd gone after stop.
+// (seen by tcpdump on a client port), none by default, restarted when it dies,
+// and gone after stop.
 import t from 'tap';
 import { execa } from 'execa';
 import { writeFileSync } from 'node:fs';
@@ -70,8 +71,20 @@ t.test('serve sends RAs (lifetime 0, no prefix) only when netboot.routerAdvertis
   t.match(seen, /router lifetime 0s/, 'router lifetime 0');
   t.notMatch(seen, /prefix info/, 'no prefix option');
   t.ok((await radvdPids()).length >= 1, 'radvd runs (radvd forks a privilege-separation helper)');
-  const started = await on.events('--stage ra.started');
-  t.equal(started.length, 1, 'ra.started in the netboot log');
+  t.equal((await on.events('--stage ra.started')).length, 1, 'ra.started in the netboot log');
+  // Supervision: radvd killed from outside is restarted (and the exit is logged).
+  const main = [];
+  for (const pid of await radvdPids()) {
+    const ppid = /PPid:\s+(\d+)/.exec(String((await execa('cat', [`/proc/${pid}/status`])).stdout))![1]!;
+    if (!(await radvdPids()).includes(ppid)) main.push(pid);
+  }
+  t.equal(main.length, 1, 'one radvd started by serve');
+  process.kill(Number(main[0]), 'SIGKILL');
+  let restarted = 0;
+  for (let i = 0; i < 20 && restarted < 2; i++) (await new Promise((r) => setTimeout(r, 500)), (restarted = (await on.events('--stage ra.started')).length));
+  t.equal(restarted, 2, 'restarted after it died');
+  t.equal((await on.events('--stage ra.exited')).length, 1, 'ra.exited logged');
+  t.match(await capture(5000), /router lifetime 0s/, 'advertising again');
   t.equal(await on.server.stop(), 0, 'serve exits cleanly');
   t.same(await radvdPids(), [], 'radvd stopped with serve');
 });
