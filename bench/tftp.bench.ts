@@ -1,5 +1,5 @@
-// TFTP throughput: pbxboot vs tftpd-hpa vs dnsmasq, atftp as the one client, on a bare veth and through a
-// 1 ms-each-way user-space delay line; plus 50 concurrent clients. Runs in its own network namespaces.
+// TFTP throughput: pbxboot vs tftpd-hpa, dnsmasq and atftpd (the RFC 7440 peer), atftp as the one client, on a
+// bare veth and through a 1 ms-each-way user-space delay line; plus 50 concurrent clients. Own network namespaces.
 import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNetns, destroyAllNetns, linkVeth, requireNetns, type Netns } from '../test/helpers/netns.js';
+import { atftpdPath } from './peer-bins.js';
 import type { BenchContext, BenchRow } from './types.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -19,7 +20,7 @@ const RELAY_CLI = '10.88.1.1';
 const CLI_RELAY = '10.88.1.2/24';
 const RELAY_SRV = '10.88.2.1/24';
 const SRV_RELAY = '10.88.2.2';
-const ports = { pbxboot: 6969, 'tftpd-hpa': 7069, dnsmasq: 69 } as const;
+const ports = { pbxboot: 6969, 'tftpd-hpa': 7069, dnsmasq: 69, atftpd: 7169 } as const;
 type Server = keyof typeof ports;
 
 async function waitReady(p: ResultPromise, what: string): Promise<void> {
@@ -64,6 +65,7 @@ async function fetch(cli: Netns, host: string, port: number, file: string, size:
 export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> {
   await requireNetns();
   await requireTools();
+  const atftpd = await atftpdPath();
   const dir = mkdtempSync(join(tmpdir(), 'pbx-tftp-bench-'));
   const root = join(dir, 'root');
   const outDir = join(dir, 'out');
@@ -93,9 +95,10 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
     // tftpd-hpa in the foreground (-L), dnsmasq as TFTP only (--port=0 turns DNS off).
     await spawn(srv, '/usr/sbin/in.tftpd', ['-L', '-s', root, '-a', `0.0.0.0:${ports['tftpd-hpa']}`, '-u', 'root'], 'tftpd-hpa', false);
     await spawn(srv, 'dnsmasq', ['--no-daemon', '--port=0', '--enable-tftp', `--tftp-root=${root}`, '--user=root', '--group=root', '--pid-file=' + join(dir, 'dnsmasq.pid'), '--conf-file=/dev/null', '--tftp-max=100'], 'dnsmasq', false);
+    await spawn(srv, atftpd, ['--daemon', '--no-fork', '--port', String(ports.atftpd), '--user', 'root', '--group', 'root', '--logfile', '/dev/null', '--maxthread', '100', root], 'atftpd', false);
     const routes = (Object.keys(ports) as Server[]).map((s) => ({ listen: `${RELAY_CLI}:${ports[s]}`, target: `${SRV_RELAY}:${ports[s]}` }));
     await spawn(relay, process.execPath, ['--import', 'tsx', join(repo, 'bench/udp-delay-relay.ts'), JSON.stringify({ delayMs: 1, routes })], 'delay relay');
-    await new Promise((r) => setTimeout(r, 500)); // tftpd-hpa and dnsmasq print nothing when ready
+    await new Promise((r) => setTimeout(r, 500)); // the C peers print nothing when ready
 
     // Servers take turns within each repetition so a burst of load from elsewhere on this shared
     // machine hits all of them alike; each figure is the best of `reps`.
@@ -128,36 +131,36 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
     ] as const) {
       const lockBest: Record<string, number> = {};
       for (const blksize of ['512', '1468']) {
-        const fig = await bestOf(reps, host, ['tftpd-hpa', 'dnsmasq', 'pbxboot'], file, size, blksize === '512' ? {} : { blksize });
-        for (const s of ['tftpd-hpa', 'dnsmasq'] as const) lockBest[s] = Math.max(lockBest[s] ?? 0, fig[s] ?? 0);
+        const fig = await bestOf(reps, host, ['tftpd-hpa', 'dnsmasq', 'atftpd', 'pbxboot'], file, size, blksize === '512' ? {} : { blksize });
+        for (const s of ['tftpd-hpa', 'dnsmasq', 'atftpd'] as const) lockBest[s] = Math.max(lockBest[s] ?? 0, fig[s] ?? 0);
         rows.push({
           group: 'tftp',
           metric: `${(size / 1048576).toFixed(1)} MiB lock-step, blksize ${blksize}, ${link}`,
           unit: 'MB/s',
           pbxboot: fig.pbxboot ?? null,
-          peers: { 'tftpd-hpa': fig['tftpd-hpa'] ?? null, dnsmasq: fig.dnsmasq ?? null },
+          peers: { 'tftpd-hpa': fig['tftpd-hpa'] ?? null, dnsmasq: fig.dnsmasq ?? null, atftpd: fig.atftpd ?? null },
           higherIsBetter: true,
-          note: link === 'bare veth' ? 'target ≥ both peers' : undefined,
+          note: link === 'bare veth' ? 'target ≥ every peer' : undefined,
         });
       }
       for (const ws of ['4', '16', '64']) {
-        const v = (await bestOf(ctx.quick ? 1 : 2, host, ['pbxboot'], 'big.img', bigSize, { blksize: '1468', windowsize: ws })).pbxboot ?? null;
+        const fig = await bestOf(ctx.quick ? 1 : reps, host, ['atftpd', 'pbxboot'], 'big.img', bigSize, { blksize: '1468', windowsize: ws });
         rows.push({
           group: 'tftp',
           metric: `${(bigSize / 1048576).toFixed(0)} MiB windowsize ${ws}, blksize 1468, ${link}`,
           unit: 'MB/s',
-          pbxboot: v,
-          peers: { 'dnsmasq best lock-step': lockBest.dnsmasq ?? null, 'tftpd-hpa best lock-step': lockBest['tftpd-hpa'] ?? null },
+          pbxboot: fig.pbxboot ?? null,
+          peers: { [`atftpd windowsize ${ws}`]: fig.atftpd ?? null, 'dnsmasq best lock-step': lockBest.dnsmasq ?? null },
           higherIsBetter: true,
-          note: ws === '16' && link !== 'bare veth' ? 'target ≥ 8× dnsmasq' : 'peers have no windowsize (RFC 7440)',
+          note: ws === '16' && link !== 'bare veth' ? 'target ≥ atftpd, ≥ 8× dnsmasq' : 'target ≥ atftpd (tftpd-hpa, dnsmasq: no windowsize)',
         });
       }
     }
 
     // Boot storm: 50 clients at once, 1 MiB each, bare link.
-    const storm: Record<Server, number | null> = { pbxboot: null, 'tftpd-hpa': null, dnsmasq: null };
-    const done: Record<Server, number> = { pbxboot: 0, 'tftpd-hpa': 0, dnsmasq: 0 };
-    for (const s of ['tftpd-hpa', 'dnsmasq', 'pbxboot'] as const) {
+    const storm: Record<Server, number | null> = { pbxboot: null, 'tftpd-hpa': null, dnsmasq: null, atftpd: null };
+    const done: Record<Server, number> = { pbxboot: 0, 'tftpd-hpa': 0, dnsmasq: 0, atftpd: 0 };
+    for (const s of ['tftpd-hpa', 'dnsmasq', 'atftpd', 'pbxboot'] as const) {
       const t0 = performance.now();
       const res = await Promise.all(
         Array.from({ length: 50 }, (_, i) => fetch(cli, SRV_BARE, ports[s], 'ipxe.efi', 1024 * 1024, { blksize: '1468' }, join(outDir, `s${s}${i}`))),
@@ -172,9 +175,13 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
       metric: '50 concurrent clients × 1 MiB (blksize 1468), all done',
       unit: 's',
       pbxboot: done.pbxboot === 50 ? storm.pbxboot : null,
-      peers: { 'tftpd-hpa': done['tftpd-hpa'] === 50 ? storm['tftpd-hpa'] : null, dnsmasq: done.dnsmasq === 50 ? storm.dnsmasq : null },
+      peers: {
+        'tftpd-hpa': done['tftpd-hpa'] === 50 ? storm['tftpd-hpa'] : null,
+        dnsmasq: done.dnsmasq === 50 ? storm.dnsmasq : null,
+        atftpd: done.atftpd === 50 ? storm.atftpd : null,
+      },
       higherIsBetter: false,
-      note: `completed: pbxboot ${done.pbxboot}/50, tftpd-hpa ${done['tftpd-hpa']}/50, dnsmasq ${done.dnsmasq}/50`,
+      note: `completed: pbxboot ${done.pbxboot}/50, tftpd-hpa ${done['tftpd-hpa']}/50, dnsmasq ${done.dnsmasq}/50, atftpd ${done.atftpd}/50`,
     });
     return rows;
   } finally {
