@@ -3,7 +3,7 @@
 // server mode), dnsmasq (DHCP + TFTP) + the static HTTP peer, and Kea DHCPv4 +
 // atftpd + the static HTTP peer. Packaged services are never started.
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Netns } from '../test/helpers/netns.js';
@@ -91,12 +91,19 @@ async function startStaticHttp(l: StormLayout): Promise<{ stop(): Promise<Record
 
 const scriptUrl = (l: StormLayout) => `http://${l.serverIp}:${l.httpPort}/boot.ipxe`;
 
-export const startPbxboot: StartStorm = async (l) => {
-  const yaml = join(l.dir, 'pbxboot.yaml');
+/** pbxboot as shipped. */
+export const startPbxboot: StartStorm = (l) => startPbxbootWith(l, []);
+
+/** Diagnostic: pbxboot whose ARI daemon spawns start `sleep` (bench/storm-no-ari-daemons.ts). */
+export const startPbxbootNoAriDaemons: StartStorm = (l) => startPbxbootWith(l, ['--import', join(root, 'bench/storm-no-ari-daemons.ts')]);
+
+async function startPbxbootWith(l: StormLayout, preload: string[]): Promise<RunningServer> {
+  const dataDir = mkdtempSync(join(l.dir, 'pbxboot-data-'));
+  const yaml = join(dataDir, 'pbxboot.yaml');
   writeFileSync(
     yaml,
     [
-      `dataDir: ${join(l.dir, 'pbxboot-data')}`,
+      `dataDir: ${dataDir}`,
       'interface: eth0',
       'enroll: manual',
       'logLevel: warn',
@@ -113,7 +120,7 @@ export const startPbxboot: StartStorm = async (l) => {
   );
   // STORM_PBXBOOT_NODE_ARGS (development): e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = process.env.STORM_PBXBOOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const p = execa('ip', ['netns', 'exec', l.srv.name, process.execPath, ...extra, '--import', tsx, join(root, 'src/cli/run.ts'), 'serve', '-c', yaml], {
+  const p = execa('ip', ['netns', 'exec', l.srv.name, process.execPath, ...extra, '--import', tsx, ...preload, join(root, 'src/cli/run.ts'), 'serve', '-c', yaml], {
     cwd: l.dir,
     reject: false,
     buffer: false,
@@ -123,9 +130,9 @@ export const startPbxboot: StartStorm = async (l) => {
   });
   await waitOutput(p, 'pbxboot serve', (o) => /serving http:\/\/\S+/.test(o), 60_000);
   const url = `http://${l.serverIp}:${l.httpPort}`;
-  const token = readFileSync(join(l.dir, 'pbxboot-data', 'api-token'), 'utf8').trim();
+  const token = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
   return { enroll: { url, token }, pids: () => [p.pid!], stop: async () => (await stopProc(p), {}) };
-};
+}
 
 export const startDnsmasqStatic: StartStorm = async (l) => {
   requireBin('/usr/sbin/dnsmasq', 'dnsmasq-base');

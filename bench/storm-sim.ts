@@ -96,6 +96,7 @@ async function bootOne(cfg: SimConfig, relay: DhcpRelay, node: { mac: string }, 
     r.stages[s] = now - t;
     t = now;
     at = STAGES[STAGES.indexOf(s) + 1] ?? s;
+    r.error = `${at}: storm timed out`;
   };
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const fresh = new http.Agent({ keepAlive: false });
@@ -219,7 +220,7 @@ async function main(cfg: SimConfig): Promise<SimResult> {
   try {
     const t0 = performance.now();
     const deadline = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), cfg.timeoutMs).unref());
-    const nodes: NodeResult[] = cfg.nodes.map((n) => ({ mac: n.mac, ok: false, error: 'storm timed out', stages: {} }));
+    const nodes: NodeResult[] = cfg.nodes.map((n) => ({ mac: n.mac, ok: false, error: 'dhcp: storm timed out', stages: {} }));
     await Promise.race([Promise.all(cfg.nodes.map((n, i) => bootOne(cfg, relay, n, i, t0, nodes[i]!))), deadline]);
     return { enrollMs, wallMs: performance.now() - t0, nodes };
   } finally {

@@ -35,10 +35,11 @@ import { killNsProcesses } from '../test/helpers/boot-lan.js';
 import { repoRoot } from '../test/helpers/boot-run.js';
 import { createNetns, destroyAllNetns, linkVeth, requireNetns, type Netns } from '../test/helpers/netns.js';
 import { STAGES, type SimConfig, type SimResult, type Stage } from './storm-sim.js';
-import { startDnsmasqStatic, startKeaAtftpdStatic, startPbxboot, type StartStorm, type StormLayout } from './storm-servers.js';
+import { startDnsmasqStatic, startKeaAtftpdStatic, startPbxboot, startPbxbootNoAriDaemons, type StartStorm, type StormLayout } from './storm-servers.js';
 
 const allServers: [string, StartStorm][] = [
   ['pbxboot', startPbxboot],
+  ['pbxboot-no-ari-daemons', startPbxbootNoAriDaemons],
   ['dnsmasq+http', startDnsmasqStatic],
   ['kea+atftpd+http', startKeaAtftpdStatic],
 ];
