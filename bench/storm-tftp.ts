@@ -18,6 +18,7 @@ const RETRIES = 6;
 
 function openSocket(local: string): Promise<dgram.Socket> {
   const s = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 20 });
+  s.on('error', () => undefined); // a failed send is repaired by retransmission
   return new Promise((res, rej) => (s.once('error', rej), s.bind({ address: local, port: 0 }, () => res(s))));
 }
 
@@ -36,13 +37,16 @@ async function probe(local: string, server: string, file: string): Promise<numbe
         sock.send(rrq, 69, server);
         timer = setTimeout(send, TIMEOUT_MS * 2 ** (tries - 1));
       };
+      let done = false;
       sock.on('message', (msg, from) => {
+        if (done) return;
         let p: TftpPacket;
         try {
           p = decodePacket(msg);
         } catch {
           return;
         }
+        done = true;
         clearTimeout(timer);
         if (p.op === 'ERROR') return reject(new Error(`tsize probe of ${file}: TFTP error ${p.code} ${p.message}`));
         sock.send(encodePacket({ op: 'ERROR', code: 8, message: 'probe done' }), from.port, from.address);
@@ -63,7 +67,11 @@ export async function tftpGet(local: string, server: string, file: string, o: { 
   const sock = await openSocket(local);
   const hash = createHash('sha256');
   try {
-    return await new Promise<TftpResult>((resolve, reject) => {
+    return await new Promise<TftpResult>((resolveP, rejectP) => {
+      // Settled once: late duplicates (windowed servers retransmit a window) must not re-arm a timer.
+      let settled = false;
+      const resolve = (v: TftpResult) => ((settled = true), clearTimeout(timer), resolveP(v));
+      const reject = (e: Error) => ((settled = true), clearTimeout(timer), rejectP(e));
       const options: TftpOptions = [['blksize', String(o.blksize)], ['windowsize', String(o.windowsize)]];
       let blksize = 512;
       let windowsize = 1;
@@ -77,6 +85,7 @@ export async function tftpGet(local: string, server: string, file: string, o: { 
       let timer: NodeJS.Timeout;
       const arm = () => {
         clearTimeout(timer);
+        if (settled) return;
         timer = setTimeout(() => {
           if (++tries > RETRIES) return reject(new Error(`TFTP ${file}: timed out at block ${expect}`));
           retransmits++;
@@ -89,6 +98,7 @@ export async function tftpGet(local: string, server: string, file: string, o: { 
         sock.send(last, tid!.port, tid!.address);
       };
       sock.on('message', (msg, from) => {
+        if (settled) return;
         if (tid && (from.port !== tid.port || from.address !== tid.address)) return; // RFC 1350 §4: not our TID
         let p: TftpPacket;
         try {

@@ -202,6 +202,9 @@ const bench: Bench = async (ctx) => {
         for (const [e, c] of retried) ctx.log(`${name}:   retried ${c} × ${e}`);
         const rtx = sim.nodes.reduce((a, x) => a + (x.tftpRetransmits ?? 0), 0);
         if (rtx) ctx.log(`${name}:   TFTP client retransmissions: ${rtx}`);
+      } catch (e) {
+        // One server's failure must not cost the others' figures: its column stays empty.
+        ctx.log(`${name}: FAILED ${(e as Error).message.slice(0, 1500)}`);
       } finally {
         await s.stop();
         await killNsProcesses(srv.name);
