@@ -107,48 +107,70 @@ function readArea(b: Buffer, area: OptionArea): { list: Instance[]; endAt: numbe
   return { list, endAt: b.length };
 }
 
+// Which option codes this decode has met: a generation mark per code instead of a Map per packet.
+const seen = new Uint32Array(256);
+let generation = 0;
+function nextMark(): number {
+  if (++generation === 0xffffffff) (seen.fill(0), (generation = 1));
+  return generation;
+}
+
 /** Decodes one UDP payload. Throws DhcpDecodeError, never anything else. */
 export function decodeDhcp(buf: Uint8Array): DhcpMessage {
-  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (b.length < MIN_LEN) throw new DhcpDecodeError('truncated', `${b.length} bytes, need at least ${MIN_LEN}`, b.length);
-  if (b.length > MAX_MESSAGE) throw new DhcpDecodeError('too-large', `${b.length} bytes, limit ${MAX_MESSAGE}`, b.length);
-  const op = b[0]!;
+  const input = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (input.length < MIN_LEN) throw new DhcpDecodeError('truncated', `${input.length} bytes, need at least ${MIN_LEN}`, input.length);
+  if (input.length > MAX_MESSAGE) throw new DhcpDecodeError('too-large', `${input.length} bytes, limit ${MAX_MESSAGE}`, input.length);
+  const op = input[0]!;
   if (op !== 1 && op !== 2) throw new DhcpDecodeError('bad-op', `op ${op}`, op);
-  const hlen = b[2]!;
+  const hlen = input[2]!;
   if (hlen > 16) throw new DhcpDecodeError('bad-hlen', `hlen ${hlen} > 16`, hlen);
-  const cookie = b.readUInt32BE(HEADER);
+  const cookie = input.readUInt32BE(HEADER);
   if (cookie !== MAGIC_COOKIE) throw new DhcpDecodeError('bad-cookie', `magic cookie 0x${cookie.toString(16)}`, cookie);
+  // One copy of the packet; chaddr, options and trailer are views into it, so the message never aliases the
+  // caller's buffer and a packet costs one allocation instead of one per option (hot path, issue 9).
+  const b = Buffer.allocUnsafe(input.length);
+  input.copy(b);
 
   const main = readArea(b.subarray(MIN_LEN), 'options');
-  const instances = [...main.list];
+  let instances = main.list;
   // Overload is honoured only from the options field, so file/sname cannot re-declare it (no loops).
-  const ov = main.list.find((x) => x.code === OPT_OVERLOAD)?.data[0] ?? 0;
+  let ov = 0;
+  for (const x of main.list) {
+    if (x.code === OPT_OVERLOAD) {
+      ov = x.data[0] ?? 0;
+      break;
+    }
+  }
   const fileField = b.subarray(FILE_OFF, FILE_OFF + 128);
   const snameField = b.subarray(SNAME_OFF, SNAME_OFF + 64);
   // RFC 3396 §7: concatenate in the order options, file, sname.
+  if (ov & 3) instances = [...instances];
   if (ov & 1) instances.push(...readArea(fileField, 'file').list.filter((x) => x.code !== OPT_OVERLOAD));
   if (ov & 2) instances.push(...readArea(snameField, 'sname').list.filter((x) => x.code !== OPT_OVERLOAD));
 
   const options: DhcpOption[] = [];
-  const byCode = new Map<number, { opt: DhcpOption; parts: Buffer[] }>();
+  // Repeated codes are rare: only then are the parts collected and concatenated.
+  let repeated: Map<number, Buffer[]> | null = null;
+  const mark = nextMark();
   for (const inst of instances) {
-    const seen = byCode.get(inst.code);
-    if (seen) {
-      seen.parts.push(inst.data);
+    if (seen[inst.code] === mark) {
+      repeated ??= new Map();
+      const parts = repeated.get(inst.code);
+      if (parts) parts.push(inst.data);
+      else repeated.set(inst.code, [options.find((o) => o.code === inst.code)!.data, inst.data]);
       continue;
     }
+    seen[inst.code] = mark;
     const opt: DhcpOption = { code: inst.code, data: inst.data };
     if (inst.area !== 'options') opt.area = inst.area;
     options.push(opt);
-    byCode.set(inst.code, { opt, parts: [inst.data] });
   }
-  for (const { opt, parts } of byCode.values()) {
-    if (parts.length === 1) {
-      opt.data = Buffer.from(parts[0]!);
-      continue;
+  if (repeated) {
+    for (const [code, parts] of repeated) {
+      const opt = options.find((o) => o.code === code)!;
+      opt.data = Buffer.concat(parts);
+      if (!isCanonicalSplit(parts.map((p) => p.length))) opt.split = parts.map((p) => p.length);
     }
-    opt.data = Buffer.concat(parts);
-    if (!isCanonicalSplit(parts.map((p) => p.length))) opt.split = parts.map((p) => p.length);
   }
   return {
     op,
@@ -162,11 +184,11 @@ export function decodeDhcp(buf: Uint8Array): DhcpMessage {
     yiaddr: ipAt(b, 16),
     siaddr: ipAt(b, 20),
     giaddr: ipAt(b, 24),
-    chaddr: Buffer.from(b.subarray(28, 44)),
+    chaddr: b.subarray(28, 44),
     sname: ov & 2 ? '' : cString(snameField),
     file: ov & 1 ? '' : cString(fileField),
     options,
-    trailer: Buffer.from(b.subarray(MIN_LEN + main.endAt)),
+    trailer: b.subarray(MIN_LEN + main.endAt),
   };
 }
 
@@ -185,15 +207,24 @@ function chunks(opt: DhcpOption): number[] {
   return out;
 }
 
-function areaBytes(opts: DhcpOption[]): number {
+function areaBytes(opts: readonly DhcpOption[]): number {
   let n = 0;
-  for (const o of opts) n += chunks(o).length * 2 + o.data.length;
+  for (const o of opts) n += !o.split && o.data.length > 0 && o.data.length <= 255 ? 2 + o.data.length : chunks(o).length * 2 + o.data.length;
   return n;
 }
 
-function writeArea(b: Buffer, at: number, opts: DhcpOption[]): number {
+function writeArea(b: Buffer, at: number, opts: readonly DhcpOption[]): number {
   let o = at;
   for (const opt of opts) {
+    const n = opt.data.length;
+    if (!opt.split && n > 0 && n <= 255) {
+      // the common case: one instance, no chunk list to build
+      b[o++] = opt.code;
+      b[o++] = n;
+      opt.data.copy(b, o);
+      o += n;
+      continue;
+    }
     let from = 0;
     for (const len of chunks(opt)) {
       b[o++] = opt.code;
@@ -206,6 +237,8 @@ function writeArea(b: Buffer, at: number, opts: DhcpOption[]): number {
   return o;
 }
 
+const NONE: readonly DhcpOption[] = [];
+
 /** BOOTP minimum (RFC 1542 §2.1): some PXE ROMs drop shorter replies, so replies are zero-padded to it. */
 export const BOOTP_MIN = 300;
 
@@ -214,10 +247,11 @@ export const BOOTP_MIN = 300;
  * `minLength` pads the trailer with zeros (replies use BOOTP_MIN).
  */
 export function encodeDhcp(msg: DhcpMessage, minLength = 0): Buffer {
-  const main = msg.options.filter((o) => (o.area ?? 'options') === 'options');
-  const inFile = msg.options.filter((o) => o.area === 'file');
-  const inSname = msg.options.filter((o) => o.area === 'sname');
-  for (const [list, size, name] of [[inFile, 128, 'file'], [inSname, 64, 'sname']] as const) {
+  const overloaded = msg.options.some((o) => o.area !== undefined && o.area !== 'options');
+  const main = overloaded ? msg.options.filter((o) => (o.area ?? 'options') === 'options') : msg.options;
+  const inFile = overloaded ? msg.options.filter((o) => o.area === 'file') : NONE;
+  const inSname = overloaded ? msg.options.filter((o) => o.area === 'sname') : NONE;
+  if (overloaded) for (const [list, size, name] of [[inFile, 128, 'file'], [inSname, 64, 'sname']] as const) {
     if (list.length && areaBytes(list) + 1 > size) {
       throw new PbxbootError('E_INTERNAL', `DHCP encode: options overloaded into ${name} exceed ${size} bytes`, { value: list.map((o) => o.code) });
     }
@@ -237,9 +271,9 @@ export function encodeDhcp(msg: DhcpMessage, minLength = 0): Buffer {
   writeIp(b, 24, msg.giaddr);
   msg.chaddr.copy(b, 28, 0, Math.min(16, msg.chaddr.length));
   if (inSname.length) b[writeArea(b, SNAME_OFF, inSname)] = END;
-  else b.write(msg.sname.slice(0, 64), SNAME_OFF, 'latin1');
+  else if (msg.sname) b.write(msg.sname.slice(0, 64), SNAME_OFF, 'latin1');
   if (inFile.length) b[writeArea(b, FILE_OFF, inFile)] = END;
-  else b.write(msg.file.slice(0, 128), FILE_OFF, 'latin1');
+  else if (msg.file) b.write(msg.file.slice(0, 128), FILE_OFF, 'latin1');
   b.writeUInt32BE(MAGIC_COOKIE, HEADER);
   const end = writeArea(b, MIN_LEN, main);
   b[end] = END;

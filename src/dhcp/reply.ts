@@ -25,13 +25,45 @@ export interface Destination {
 }
 
 const ZERO = '0.0.0.0';
+const TYPE_OPT = { offer: optU8(Opt.messageType, MsgType.OFFER), ack: optU8(Opt.messageType, MsgType.ACK), nak: optU8(Opt.messageType, MsgType.NAK) };
+const NO_BYTES = Buffer.alloc(0);
+
+// Options that only depend on the pool or the server address, built once (the encoder copies, never mutates them).
+const leaseOpts = new WeakMap<Pool, DhcpOption[]>();
+const netOpts = new WeakMap<Pool, DhcpOption[]>();
+const serverIdOpts = new Map<string, DhcpOption>();
+function leaseOptions(p: Pool): DhcpOption[] {
+  let o = leaseOpts.get(p);
+  if (!o) {
+    const t = p.leaseSeconds;
+    o = [optU32(Opt.leaseTime, t), optU32(Opt.renewalTime, Math.floor(t / 2)), optU32(Opt.rebindingTime, Math.floor((t * 7) / 8))];
+    leaseOpts.set(p, o);
+  }
+  return o;
+}
+function netOptions(p: Pool): DhcpOption[] {
+  let o = netOpts.get(p);
+  if (!o) {
+    o = [optIp(Opt.subnetMask, intToIp(p.mask))];
+    if (p.router) o.push(optIp(Opt.router, p.router));
+    if (p.dns.length) o.push(optIps(Opt.dns, p.dns));
+    netOpts.set(p, o);
+  }
+  return o;
+}
+function serverIdOption(ip: string): DhcpOption {
+  let o = serverIdOpts.get(ip);
+  if (!o) {
+    o = optIp(Opt.serverId, ip);
+    if (serverIdOpts.size < 64) serverIdOpts.set(ip, o);
+  }
+  return o;
+}
 // PXE 2.1 §2.4 sub-option 6 (discovery control) bit 3: use the boot file in this offer, no boot-server discovery.
 const PXE_USE_BOOTFILE = encodeSubOptions([{ code: 6, data: Buffer.from([8]) }], true);
 
 export function buildReply(req: DhcpMessage, f: ClientFacts, d: Extract<Decision, { kind: 'offer' | 'ack' | 'nak' }>, ctx: ReplyContext): DhcpMessage {
-  const options: DhcpOption[] = [];
-  const type = d.kind === 'offer' ? MsgType.OFFER : d.kind === 'ack' ? MsgType.ACK : MsgType.NAK;
-  options.push(optU8(Opt.messageType, type), optIp(Opt.serverId, ctx.serverId));
+  const options: DhcpOption[] = [TYPE_OPT[d.kind], serverIdOption(ctx.serverId)];
   let siaddr = ZERO;
   let file = '';
   let flags = req.flags;
@@ -40,15 +72,8 @@ export function buildReply(req: DhcpMessage, f: ClientFacts, d: Extract<Decision
     if (req.giaddr !== ZERO) flags |= BROADCAST_FLAG; // §4.3.2: relay must broadcast a NAK
   } else {
     const p = ctx.pool;
-    if (p && d.yiaddr !== null) {
-      const t = p.leaseSeconds;
-      options.push(optU32(Opt.leaseTime, t), optU32(Opt.renewalTime, Math.floor(t / 2)), optU32(Opt.rebindingTime, Math.floor((t * 7) / 8)));
-    }
-    if (p && (d.yiaddr !== null || ('inform' in d && d.inform))) {
-      options.push(optIp(Opt.subnetMask, intToIp(p.mask)));
-      if (p.router) options.push(optIp(Opt.router, p.router));
-      if (p.dns.length) options.push(optIps(Opt.dns, p.dns));
-    }
+    if (p && d.yiaddr !== null) options.push(...leaseOptions(p));
+    if (p && (d.yiaddr !== null || ('inform' in d && d.inform))) options.push(...netOptions(p));
     const b = d.boot;
     if (b) {
       file = b.kind === 'tftp' ? b.file : b.url;
@@ -57,8 +82,12 @@ export function buildReply(req: DhcpMessage, f: ClientFacts, d: Extract<Decision
       const proxyReply = d.yiaddr === null && f.pxeClient;
       if (b.kind === 'tftp' || proxyReply) siaddr = ctx.serverId;
       // A PXE ROM only takes boot data from a reply that says PXEClient; UEFI HTTP boot wants HTTPClient back.
+      // Not to iPXE with an address: iPXE takes any reply saying PXEClient as a ProxyDHCP offer too, and
+      // without PXE options it then sends ProxyDHCPREQUESTs to port 4011, which nobody answers in server
+      // mode: seconds of retries before its script (iPXE dhcp_request_rx). The ACK's file is enough for iPXE.
+      const ipxeWithAddress = f.ipxe && d.yiaddr !== null;
       if (f.httpClient) options.push(optText(Opt.vendorClass, 'HTTPClient'));
-      else if (f.pxeClient) {
+      else if (f.pxeClient && !ipxeWithAddress) {
         options.push(optText(Opt.vendorClass, 'PXEClient'));
         if (!f.ipxe || proxyReply) options.push(optRaw(Opt.vendorSpecific, PXE_USE_BOOTFILE));
       }
@@ -88,7 +117,7 @@ export function buildReply(req: DhcpMessage, f: ClientFacts, d: Extract<Decision
     sname: '',
     file,
     options,
-    trailer: Buffer.alloc(0),
+    trailer: NO_BYTES,
   };
 }
 
