@@ -47,6 +47,7 @@ export async function startNetboot(config: Config, store: StateStore, sink: Even
     retries: t.retries,
     timeoutMs: t.timeoutMs,
     perClientRate: { perSecond: t.ratePerSecond, burst: t.rateBurst },
+    segmentOffload: t.segmentOffload,
     sink,
   });
   let dhcp: DhcpServerHandle | null = null;

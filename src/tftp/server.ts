@@ -10,6 +10,7 @@ import { toNetascii } from './netascii.js';
 import { ErrorCode, decodePacket, encodePacket, type TftpOptions, type TftpPacket } from './packet.js';
 import { confinePath, defaultPathLimits } from './paths.js';
 import { TransferSession, type SessionAction } from './session.js';
+import { gsoBatcher, type DatagramBatcher } from './udp-gso.js';
 
 export interface TftpServerOptions {
   host: string;
@@ -31,6 +32,8 @@ export interface TftpServerOptions {
   maxQueued?: number;
   queueWaitMs?: number;
   maxPathLength?: number;
+  /** Send DATA runs with Linux UDP GSO when the native addon is built (default true); false = one dgram.send each. */
+  segmentOffload?: boolean;
 }
 
 export interface TftpServer {
@@ -144,12 +147,34 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
       timerDue = due;
       timer = setTimeout(fire, Math.max(0, due - now()));
     };
+    // DATA of one window goes out as a batch (header + payload pairs, no copy) when GSO is available.
+    // The batch is copied into the kernel before send() returns, so its headers are reused window after window;
+    // a datagram left to dgram (which may queue it) gets a header of its own.
+    let batcher: DatagramBatcher | null = null;
+    const parts: Buffer[] = [];
+    const headers: Buffer[] = [];
+    let batched = 0;
+    const flush = () => {
+      const took = batcher ? batcher.send(parts, batched, 4 + session.blksize) : 0;
+      for (let i = took; i < batched; i++) sock.send([Buffer.from(parts[2 * i]!), parts[2 * i + 1]!], req.port, req.ip);
+      parts.length = 0;
+      batched = 0;
+    };
+    const queueData = (block: number, data: Uint8Array) => {
+      const h = (headers[batched] ??= Buffer.from([0, 3, 0, 0]));
+      h[2] = block >>> 8;
+      h[3] = block & 0xff;
+      parts.push(h, Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      batched++;
+    };
     const run = (actions: SessionAction[]) => {
       for (const a of actions) {
         if (ended) return;
+        if (batched > 0 && (a.type !== 'send' || a.packet.op !== 'DATA')) flush();
         switch (a.type) {
           case 'send':
-            sock.send(encodePacket(a.packet), req.port, req.ip);
+            if (a.packet.op === 'DATA') queueData(a.packet.block, a.packet.data);
+            else sock.send(encodePacket(a.packet), req.port, req.ip);
             break;
           case 'timer':
             arm(now() + a.ms);
@@ -161,6 +186,7 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
               blksize: a.blksize,
               windowsize: a.windowsize,
               retransmissions: a.retransmissions,
+              segmentOffload: batcher !== null,
             });
             end();
             break;
@@ -173,6 +199,7 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
           }
         }
       }
+      if (batched > 0 && !ended) flush();
     };
     sock.on('message', (msg, rinfo) => {
       if (ended) return;
@@ -207,6 +234,7 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
       return end();
     }
     if (closed) return end();
+    if (opts.segmentOffload !== false) batcher = gsoBatcher(sock, req.ip, req.port);
     if (neg.oack) emit('tftp.oack', req, { options: Object.fromEntries(neg.oack) }, 'debug');
     run(session.start(now()));
   }

@@ -1,0 +1,78 @@
+// Batched DATA sends through Linux UDP GSO (native/udp-gso): one sendmsg() per run of datagrams instead of
+// one dgram.send() each. Optional: when the addon is not built or the kernel refuses, sends fall back to dgram.
+import type dgram from 'node:dgram';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+interface Addon {
+  sendSegments(fd: number, ip: string, port: number, buffers: Buffer[], segmentSize: number): number;
+}
+
+/** The kernel cuts at most 64 segments from one send (UDP_MAX_SEGMENTS), and one UDP payload is ≤ 65507 bytes. */
+const MAX_SEGMENTS = 64;
+const MAX_GSO_BYTES = 65507;
+
+let addon: Addon | null | undefined;
+
+function load(): Addon | null {
+  if (addon !== undefined) return addon;
+  addon = null;
+  if (process.platform !== 'linux') return addon;
+  // src/tftp → repo root, and dist/tftp → repo root: the addon lives beside package.json either way.
+  const file = fileURLToPath(new URL('../../native/udp-gso/build/Release/udp_gso.node', import.meta.url));
+  if (!existsSync(file)) return addon;
+  try {
+    addon = createRequire(import.meta.url)(file) as Addon;
+  } catch {
+    addon = null; // built for another Node ABI: dgram still works
+  }
+  return addon;
+}
+
+/** Whether the native batch sender is loaded (reported in tftp.complete events and by the bench). */
+export function segmentOffloadAvailable(): boolean {
+  return load() !== null;
+}
+
+/** The OS descriptor of a bound dgram socket; Node keeps it in a private handle, so probe defensively. */
+function socketFd(sock: dgram.Socket): number | null {
+  for (const sym of Object.getOwnPropertySymbols(sock)) {
+    const state = (sock as unknown as Record<symbol, { handle?: { fd?: unknown } } | undefined>)[sym];
+    const fd = state?.handle?.fd;
+    if (typeof fd === 'number' && fd >= 0) return fd;
+  }
+  return null;
+}
+
+export interface DatagramBatcher {
+  /** Sends `count` datagrams, given as header + payload pairs in `parts`, in order; returns how many it took
+   *  care of — the caller sends the rest through dgram. */
+  send(parts: Buffer[], count: number, segmentSize: number): number;
+}
+
+const EAGAIN = 11;
+
+/** A batcher for one transfer socket and peer, or null when GSO cannot be used. */
+export function gsoBatcher(sock: dgram.Socket, ip: string, port: number): DatagramBatcher | null {
+  const a = load();
+  const fd = a ? socketFd(sock) : null;
+  if (!a || fd === null) return null;
+  let broken = false;
+  return {
+    send(parts, count, segmentSize) {
+      if (broken) return 0;
+      const per = Math.max(1, Math.min(MAX_SEGMENTS, Math.floor(MAX_GSO_BYTES / segmentSize)));
+      for (let first = 0; first < count; first += per) {
+        const n = Math.min(per, count - first);
+        const r = a.sendSegments(fd, ip, port, n === count ? parts : parts.slice(first * 2, (first + n) * 2), segmentSize);
+        if (r === -EAGAIN) return count; // socket buffer full: as good as lost; the retransmission timer recovers (RFC 7440 §4)
+        if (r < 0) {
+          broken = true; // the kernel or the route refuses GSO: this transfer goes on through dgram
+          return first;
+        }
+      }
+      return count;
+    },
+  };
+}
