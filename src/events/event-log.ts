@@ -16,6 +16,8 @@ export class EventLog implements EventSink {
   private flushing: Promise<void> = Promise.resolve();
   private readonly flushMs: number;
   private readonly maxBatch: number;
+  /** the last flush was a storm's: wait longer, so batches grow (fewer commits, each row cheaper) */
+  private busy = false;
 
   constructor(
     private readonly repo: EventsRepo,
@@ -29,7 +31,7 @@ export class EventLog implements EventSink {
   emit(ev: BootEventInput): void {
     this.buf.push(ev.time === undefined ? { ...ev, time: Date.now() } : ev);
     if (this.buf.length >= this.maxBatch) void this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.flushMs);
+    else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.busy ? this.flushMs * 5 : this.flushMs);
   }
 
   /** Writes everything buffered so far; resolves when it is on disk. */
@@ -37,6 +39,7 @@ export class EventLog implements EventSink {
     if (this.timer) (clearTimeout(this.timer), (this.timer = null));
     const batch = this.buf;
     this.buf = [];
+    this.busy = batch.length >= 200;
     this.flushing = this.flushing.then(async () => {
       if (batch.length === 0) return;
       try {
