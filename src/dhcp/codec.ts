@@ -69,9 +69,18 @@ export const OPT_OVERLOAD = 52;
 
 const ipAt = (b: Buffer, o: number): string => `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
 
+/** Dotted quad into 4 bytes without splitting the string (runs four times per reply); missing parts are 0. */
 function writeIp(b: Buffer, o: number, ip: string): void {
-  const p = ip.split('.');
-  for (let i = 0; i < 4; i++) b[o + i] = Number(p[i] ?? 0) & 255;
+  let part = 0;
+  let i = 0;
+  for (let k = 0; k < ip.length && i < 4; k++) {
+    const c = ip.charCodeAt(k);
+    if (c === 46) {
+      b[o + i++] = part & 255;
+      part = 0;
+    } else part = part * 10 + (c - 48);
+  }
+  for (; i < 4; i++, part = 0) b[o + i] = part & 255;
 }
 
 function cString(b: Buffer): string {

@@ -88,8 +88,15 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
   const writer = new LeaseWriter(store);
   const server = { address: o.address, httpPort: o.httpPort };
   const sockets: Socket[] = [];
+  // A DORA emits four events from the same facts: their common detail is built once per packet.
+  const factsCache = new WeakMap<ClientFacts, Record<string, unknown>>();
+  const common = (f: ClientFacts): Record<string, unknown> => {
+    let d = factsCache.get(f);
+    if (!d) factsCache.set(f, (d = factsDetail(f)));
+    return d;
+  };
   const emit = (level: EventLevel, stage: string, f: ClientFacts | null, detail: Record<string, unknown>, node?: BootNode | null): void =>
-    o.sink.emit({ stage, level, mac: f?.mac ?? null, node: node?.id ?? null, detail: f ? { ...factsDetail(f), ...detail } : detail });
+    o.sink.emit({ stage, level, mac: f?.mac ?? null, node: node?.id ?? null, detail: f ? Object.assign({}, common(f), detail) : detail });
 
   if (o.mode === 'off') {
     return { close: async () => {}, setReservations: () => {}, stats: () => stats, bound: () => new Map() };
