@@ -108,7 +108,7 @@ async function startPbxbootWith(l: StormLayout, preload: string[]): Promise<Runn
       'enroll: manual',
       'logLevel: warn',
       `images: { dir: ${join(l.dir, 'images')} }`,
-      `tftp: { root: ${join(l.dir, 'tftp')} }`,
+      `tftp: { root: ${join(l.dir, 'tftp')}, maxTransfers: 256 }`, // the peers' cap too (dnsmasq tftp-max, atftpd --maxthread)
       `http: { host: 0.0.0.0, port: ${l.httpPort} }`,
       'dhcp:',
       '  mode: server',
