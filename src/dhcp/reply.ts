@@ -61,6 +61,9 @@ function serverIdOption(ip: string): DhcpOption {
 }
 // PXE 2.1 §2.4 sub-option 6 (discovery control) bit 3: use the boot file in this offer, no boot-server discovery.
 const PXE_USE_BOOTFILE = encodeSubOptions([{ code: 6, data: Buffer.from([8]) }], true);
+// iPXE encapsulated option 175, sub-option 176 "no-pxedhcp" = 1: this server is the whole story, so iPXE
+// does not wait ≈ 2 s after an offer for ProxyDHCP offers (iPXE dhcp_discovery_rx, DHCP_EB_NO_PXEDHCP).
+const IPXE_NO_PXEDHCP = encodeSubOptions([{ code: 176, data: Buffer.from([1]) }]);
 
 export function buildReply(req: DhcpMessage, f: ClientFacts, d: Extract<Decision, { kind: 'offer' | 'ack' | 'nak' }>, ctx: ReplyContext): DhcpMessage {
   const options: DhcpOption[] = [TYPE_OPT[d.kind], serverIdOption(ctx.serverId)];
@@ -86,6 +89,7 @@ export function buildReply(req: DhcpMessage, f: ClientFacts, d: Extract<Decision
       // without PXE options it then sends ProxyDHCPREQUESTs to port 4011, which nobody answers in server
       // mode: seconds of retries before its script (iPXE dhcp_request_rx). The ACK's file is enough for iPXE.
       const ipxeWithAddress = f.ipxe && d.yiaddr !== null;
+      if (ipxeWithAddress) options.push(optRaw(Opt.ipxe, IPXE_NO_PXEDHCP));
       if (f.httpClient) options.push(optText(Opt.vendorClass, 'HTTPClient'));
       else if (f.pxeClient && !ipxeWithAddress) {
         options.push(optText(Opt.vendorClass, 'PXEClient'));

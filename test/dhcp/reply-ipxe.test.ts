@@ -1,6 +1,7 @@
 // Server-mode replies to iPXE carry no PXEClient vendor class (iPXE would take
-// them as ProxyDHCP offers and wait on port 4011); proxy replies and firmware
-// PXE clients keep it. The request is a DISCOVER captured from QEMU's iPXE ROM.
+// them as ProxyDHCP offers and wait on port 4011) and say no-pxedhcp (iPXE would
+// wait for ProxyDHCP offers); proxy replies and firmware PXE clients keep PXEClient.
+// The request is a DISCOVER captured from QEMU's iPXE ROM.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { decodeDhcp } from '../../src/dhcp/codec.js';
@@ -19,8 +20,10 @@ t.test('iPXE: no PXEClient with an address, PXEClient in a proxy reply; firmware
   const server = buildReply(ipxe, f, { kind: 'offer', yiaddr: '10.0.0.100', boot: script }, ctx);
   t.equal(typedOptions(server).vendorClass, undefined, 'server mode: no option 60, so no ProxyDHCPREQUEST to 4011');
   t.equal(server.file, script.url, 'the script URL is in the reply');
+  t.same(typedOptions(server).ipxe?.map((x) => [x.code, [...x.data]]), [[176, [1]]], 'iPXE no-pxedhcp: no wait for ProxyDHCP offers');
   const proxy = buildReply(ipxe, f, { kind: 'offer', yiaddr: null, boot: script }, ctx);
   t.equal(typedOptions(proxy).vendorClass, 'PXEClient', 'proxy mode: still a PXE offer');
+  t.equal(typedOptions(proxy).ipxe, undefined, 'and no no-pxedhcp in a proxy reply');
 
   const pxe = fixture('synth-pxe-uefi-discover.bin');
   const pf = clientFacts(pxe);
