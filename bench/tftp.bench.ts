@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNetns, destroyAllNetns, linkVeth, requireNetns, type Netns } from '../test/helpers/netns.js';
+import { segmentOffloadAvailable } from '../src/tftp/udp-gso.js';
 import { atftpdPath } from './peer-bins.js';
 import type { BenchContext, BenchRow } from './types.js';
 
@@ -20,7 +21,8 @@ const RELAY_CLI = '10.88.1.1';
 const CLI_RELAY = '10.88.1.2/24';
 const RELAY_SRV = '10.88.2.1/24';
 const SRV_RELAY = '10.88.2.2';
-const ports = { pbxboot: 6969, 'tftpd-hpa': 7069, dnsmasq: 69, atftpd: 7169 } as const;
+// pbxboot-dgram: the same server with tftp.segmentOffload false (no UDP GSO), to show what the native sender adds.
+const ports = { pbxboot: 6969, 'pbxboot-dgram': 6970, 'tftpd-hpa': 7069, dnsmasq: 69, atftpd: 7169 } as const;
 type Server = keyof typeof ports;
 
 async function waitReady(p: ResultPromise, what: string): Promise<void> {
@@ -92,6 +94,8 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
       return ready ? waitReady(p, what) : Promise.resolve();
     };
     await spawn(srv, process.execPath, ['--import', 'tsx', join(repo, 'bench/tftp-server-child.ts'), JSON.stringify({ port: ports.pbxboot, root, maxTransfers: 64 })], 'pbxboot');
+    await spawn(srv, process.execPath, ['--import', 'tsx', join(repo, 'bench/tftp-server-child.ts'), JSON.stringify({ port: ports['pbxboot-dgram'], root, maxTransfers: 64, segmentOffload: false })], 'pbxboot-dgram');
+    if (!segmentOffloadAvailable()) ctx.log('WARNING: native/udp-gso is not built (npm run build:native): pbxboot runs on node:dgram alone');
     // tftpd-hpa in the foreground (-L), dnsmasq as TFTP only (--port=0 turns DNS off).
     await spawn(srv, '/usr/sbin/in.tftpd', ['-L', '-s', root, '-a', `0.0.0.0:${ports['tftpd-hpa']}`, '-u', 'root'], 'tftpd-hpa', false);
     await spawn(srv, 'dnsmasq', ['--no-daemon', '--port=0', '--enable-tftp', `--tftp-root=${root}`, '--user=root', '--group=root', '--pid-file=' + join(dir, 'dnsmasq.pid'), '--conf-file=/dev/null', '--tftp-max=100'], 'dnsmasq', false);
@@ -144,13 +148,13 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
         });
       }
       for (const ws of ['4', '16', '64']) {
-        const fig = await bestOf(ctx.quick ? 1 : reps, host, ['atftpd', 'pbxboot'], 'big.img', bigSize, { blksize: '1468', windowsize: ws });
+        const fig = await bestOf(ctx.quick ? 1 : reps, host, ['atftpd', 'pbxboot-dgram', 'pbxboot'], 'big.img', bigSize, { blksize: '1468', windowsize: ws });
         rows.push({
           group: 'tftp',
           metric: `${(bigSize / 1048576).toFixed(0)} MiB windowsize ${ws}, blksize 1468, ${link}`,
           unit: 'MB/s',
           pbxboot: fig.pbxboot ?? null,
-          peers: { [`atftpd windowsize ${ws}`]: fig.atftpd ?? null, 'dnsmasq best lock-step': lockBest.dnsmasq ?? null },
+          peers: { [`atftpd windowsize ${ws}`]: fig.atftpd ?? null, 'pbxboot without GSO': fig['pbxboot-dgram'] ?? null, 'dnsmasq best lock-step': lockBest.dnsmasq ?? null },
           higherIsBetter: true,
           note: ws === '16' && link !== 'bare veth' ? 'target ≥ atftpd, ≥ 8× dnsmasq' : 'target ≥ atftpd (tftpd-hpa, dnsmasq: no windowsize)',
         });
@@ -158,8 +162,8 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
     }
 
     // Boot storm: 50 clients at once, 1 MiB each, bare link.
-    const storm: Record<Server, number | null> = { pbxboot: null, 'tftpd-hpa': null, dnsmasq: null, atftpd: null };
-    const done: Record<Server, number> = { pbxboot: 0, 'tftpd-hpa': 0, dnsmasq: 0, atftpd: 0 };
+    const storm: Record<string, number | null> = { pbxboot: null, 'tftpd-hpa': null, dnsmasq: null, atftpd: null };
+    const done: Record<string, number> = { pbxboot: 0, 'tftpd-hpa': 0, dnsmasq: 0, atftpd: 0 };
     for (const s of ['tftpd-hpa', 'dnsmasq', 'atftpd', 'pbxboot'] as const) {
       const t0 = performance.now();
       const res = await Promise.all(
@@ -174,11 +178,11 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
       group: 'tftp',
       metric: '50 concurrent clients × 1 MiB (blksize 1468), all done',
       unit: 's',
-      pbxboot: done.pbxboot === 50 ? storm.pbxboot : null,
+      pbxboot: done.pbxboot === 50 ? (storm.pbxboot ?? null) : null,
       peers: {
-        'tftpd-hpa': done['tftpd-hpa'] === 50 ? storm['tftpd-hpa'] : null,
-        dnsmasq: done.dnsmasq === 50 ? storm.dnsmasq : null,
-        atftpd: done.atftpd === 50 ? storm.atftpd : null,
+        'tftpd-hpa': done['tftpd-hpa'] === 50 ? (storm['tftpd-hpa'] ?? null) : null,
+        dnsmasq: done.dnsmasq === 50 ? (storm.dnsmasq ?? null) : null,
+        atftpd: done.atftpd === 50 ? (storm.atftpd ?? null) : null,
       },
       higherIsBetter: false,
       note: `completed: pbxboot ${done.pbxboot}/50, tftpd-hpa ${done['tftpd-hpa']}/50, dnsmasq ${done.dnsmasq}/50, atftpd ${done.atftpd}/50`,
