@@ -13,6 +13,7 @@ import { repoRoot, testImageDir, ipxeDir } from '../helpers/boot-run.js';
 import { startPbxbootOn } from '../helpers/boot-pbxboot.js';
 import { destroyAllNetns, requireNetns } from '../helpers/netns.js';
 import { randomMac, requireQemu, startVm, type Vm } from '../helpers/qemu.js';
+import type { BootEvent } from '../../src/events/event.js';
 
 const artifacts = join(repoRoot, 'test/artifacts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,6 +51,9 @@ t.test('drained reboot stays drained, replayed token refused, removed node refus
     extraYaml: 'netboot: { routerAdvertisement: true }\nari: { graceSeconds: 600 }\n',
   });
   t.teardown(() => p.server.stop());
+  // Followed, not polled: a CLI process per poll takes CPU the VMs need.
+  const log = p.follow();
+  t.teardown(() => log.stop());
   const vms: Vm[] = [];
   t.teardown(async () => {
     for (const v of vms) await v.stop();
@@ -103,8 +107,7 @@ t.test('drained reboot stays drained, replayed token refused, removed node refus
   // 3. (f) The drained node reboots: it boots to its agent's `ready` and comes back drained, no agents.
   const t3 = Date.now();
   vm = await boot('drained');
-  const until = Date.now() + 200_000;
-  while ((await since(t3, 'agent.ready')).length === 0 && Date.now() < until) await sleep(1000);
+  await log.wait((e) => e.stage === 'agent.ready' && e.node === nodeId && e.time >= t3, 200_000, 'agent.ready').catch(() => undefined);
   t.equal((await since(t3, 'agent.ready')).length, 1, 'the drained node booted to its agent\'s ready');
   t.equal((await state()).state, 'drained', 'and stays drained (cordon)');
   await sleep(2000);
@@ -120,8 +123,8 @@ t.test('drained reboot stays drained, replayed token refused, removed node refus
   t.equal((await p.cli(['nodes', 'rm', 'pbx03', '--force'])).code, 0, 'removed');
   const t4 = Date.now();
   vm = await boot('removed');
-  const until4 = Date.now() + 90_000;
-  while ((await since(t4, 'dhcp.ignore')).length < 2 && Date.now() < until4) await sleep(1000);
+  const ignoredSince = (e: BootEvent) => e.stage === 'dhcp.ignore' && e.time >= t4 && e.mac === mac;
+  await log.wait((e) => ignoredSince(e) && log.seen.filter(ignoredSince).length >= 2, 90_000, 'two dhcp.ignore').catch(() => undefined);
   const ignored = await since(t4, 'dhcp.ignore');
   t.ok(ignored.length >= 2, `DHCP refused each try (${ignored.length})`);
   t.match(String(ignored[0]?.detail.reason), /pbx03 is removed: netboot refused/, 'the boot log says why');
