@@ -23,8 +23,11 @@
 //   (default 64, beyond which requests wait in a FIFO queue).
 // - pbxboot starts one ARI daemon process per ready node (DESIGN §5). The `pbxboot` column is pbxboot as
 //   shipped; `pbxboot-no-ari-daemons` is a diagnostic run whose daemon spawns start `sleep` instead
-//   (bench/storm-no-ari-daemons.ts), to separate the netboot path from the daemons' cost. A memory guard
-//   aborts a run whose server namespace passes 8 GiB (shared machine).
+//   (bench/storm-no-ari-daemons.ts), to separate the netboot path from the daemons' cost. The simulated
+//   nodes run no Asterisk, so no daemon ever connects: each lives until pbxboot's grace period fails its
+//   node. A memory guard aborts a run whose server namespace passes 8 GiB (shared machine).
+// - Each node gives up like real clients do: DHCP after 4+8+16+32 s per step, TFTP after 6 retransmissions
+//   (1 s doubling), HTTP after the iPXE script's / agent's retries; the storm ends after 300 s (--quick 120).
 // Every node's bytes are checked: ipxe.efi size + sha256, kernel and initrd sizes, initrd sha256 for every
 // 10th node, bundle members against its SHA256SUMS.
 import { execa } from 'execa';
