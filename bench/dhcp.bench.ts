@@ -13,6 +13,8 @@ import { parsePool, intToIp } from '../src/dhcp/pool.js';
 import { createNetns, destroyAllNetns, linkVeth, type Netns } from '../test/helpers/netns.js';
 import { startServer } from '../test/dhcp/helpers/lab.js';
 import { startKea } from './dhcp-kea.js';
+import { keaRssKb, pbxbootRssKb } from './dhcp-memory.js';
+import { bootEventBytes, type BootEventBytes } from './dhcp-boot-events.js';
 
 interface Run {
   rate: number; // achieved DORA/s
@@ -135,6 +137,8 @@ const bench: Bench = async (ctx) => {
   const peers = [pbxboot, kea, dnsmasq([], 'dnsmasq'), dnsmasq(['--no-ping'], 'dnsmasq --no-ping')].filter((p) => !only || only.includes(p.name));
   const avalanche = ctx.quick ? 2000 : 10_000;
   const result: Record<string, { best: Run | null; lowOfferMs: number; served: { mean: number; max: number } | null; aval: { seconds: number; lost: number; nonUnique: number } | null; memKbPer10k: number | null; unique: boolean; cpuPerDora: number }> = {};
+  const mem: { n: number; pbxboot: number; kea: number }[] = [];
+  let evBytes: BootEventBytes | null = null;
   if (process.env.DHCP_BENCH_NO_AVALANCHE) ctx.log('DHCP_BENCH_NO_AVALANCHE: avalanche skipped (development)');
   try {
     for (const peer of peers) {
@@ -167,7 +171,9 @@ const bench: Bench = async (ctx) => {
       if (nonUnique) ctx.log(`${peer.name}: perfdhcp counted ${nonUnique} non-unique ACKed addresses; server-side ACK audit: ${unique ? 'no address ACKed to two MACs' : 'DOUBLE ASSIGNMENT'}`);
       const served = await s.serverOfferMs();
       await s.stop();
-      if (process.env.DHCP_BENCH_NO_AVALANCHE) {
+      const mem: { n: number; pbxboot: number; kea: number }[] = [];
+  let evBytes: BootEventBytes | null = null;
+  if (process.env.DHCP_BENCH_NO_AVALANCHE) {
         result[peer.name] = { best, lowOfferMs: low.offerMs, served, aval: null, memKbPer10k: rss1 - rss0, unique, cpuPerDora };
         continue;
       }
@@ -183,6 +189,16 @@ const bench: Bench = async (ctx) => {
       await a.stop();
       result[peer.name] = { best, lowOfferMs: low.offerMs, served, aval: { seconds: secs, lost: Math.max(0, n - acks), nonUnique: ra.nonUnique }, memKbPer10k: rss1 - rss0, unique, cpuPerDora };
     }
+    // Item 5: RSS against the number of leases held (preloaded, then a fresh server starts and loads them).
+    await execa('ip', ['-n', srv.name, 'addr', 'add', '10.64.0.1/10', 'dev', 'eth0']);
+    for (const n of [0, 10_000, 100_000]) {
+      const pb = await pbxbootRssKb(srv, dir, n);
+      const kr = await keaRssKb(srv, dir, n);
+      ctx.log(`memory: ${n} leases → pbxboot RSS ${(pb.rssKb / 1024).toFixed(1)} MiB (heap ${(pb.heapKb / 1024).toFixed(1)} MiB, ${pb.bound} bound), kea ${(kr / 1024).toFixed(1)} MiB`);
+      mem.push({ n, pbxboot: pb.rssKb, kea: kr });
+    }
+    evBytes = await bootEventBytes();
+    ctx.log(`boot events of one DHCP+TFTP+DHCP(iPXE)+HTTP boot: ${evBytes.rows} rows, ${evBytes.bytes} bytes ${JSON.stringify(evBytes.stages)}`);
   } finally {
     await destroyAllNetns();
     rmSync(dir, { recursive: true, force: true });
@@ -203,6 +219,15 @@ const bench: Bench = async (ctx) => {
     { group: 'dhcp', metric: 'RSS growth over the 10,000-client runs', unit: 'KiB', pbxboot: p.memKbPer10k, peers: peersOf((r) => r.memKbPer10k), note: 'whole process; pbxboot includes SQLite page cache' },
     { group: 'dhcp', metric: 'heap per 10,000 leases (lease table)', unit: 'KiB', pbxboot: leaseTableHeapKb() },
   ];
+  const m0 = mem.find((m) => m.n === 0);
+  for (const m of mem.filter((x) => x.n > 0)) {
+    rows.push({ group: 'dhcp', metric: `RSS with ${m.n.toLocaleString('en')} leases loaded`, unit: 'MiB', pbxboot: m.pbxboot / 1024, peers: { kea: m.kea / 1024 },
+      note: m0 ? `above an empty server: pbxboot ${((1024 * (m.pbxboot - m0.pbxboot)) / m.n).toFixed(0)} B/lease, kea ${((1024 * (m.kea - m0.kea)) / m.n).toFixed(0)} B/lease` : undefined });
+  }
+  if (evBytes) {
+    rows.push({ group: 'dhcp', metric: 'boot events of one boot (DHCP, TFTP, DHCP as iPXE, HTTP script + kernel + initrd)', unit: 'bytes', pbxboot: evBytes.bytes,
+      note: `${evBytes.rows} boot_events rows (text of stage/level/detail/mac/node + id/time), ≈ ${Math.round(evBytes.bytes / evBytes.rows)} B each; linear in boots, plus three index entries per row` });
+  }
   return rows;
 };
 export default bench;
