@@ -10,14 +10,14 @@ export interface EventLogOptions {
   onError?: (err: unknown, lost: number) => void;
 }
 
+const SLICE = 256;
+
 export class EventLog implements EventSink {
   private buf: BootEventInput[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private readonly flushMs: number;
   private readonly maxBatch: number;
-  /** the last flush was a storm's: wait longer, so batches grow (fewer commits, each row cheaper) */
-  private busy = false;
 
   constructor(
     private readonly repo: EventsRepo,
@@ -31,7 +31,7 @@ export class EventLog implements EventSink {
   emit(ev: BootEventInput): void {
     this.buf.push(ev.time === undefined ? { ...ev, time: Date.now() } : ev);
     if (this.buf.length >= this.maxBatch) void this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.busy ? this.flushMs * 5 : this.flushMs);
+    else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.flushMs);
   }
 
   /** Writes everything buffered so far; resolves when it is on disk. */
@@ -39,17 +39,24 @@ export class EventLog implements EventSink {
     if (this.timer) (clearTimeout(this.timer), (this.timer = null));
     const batch = this.buf;
     this.buf = [];
-    this.busy = batch.length >= 200;
     this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) return;
+      let done = 0;
       try {
-        this.bus.publish(await this.repo.append(batch));
+        // A storm's batch is written in slices with a turn of the event loop between them, so the
+        // packet loop is never held for a whole batch (a few ms per slice instead of tens).
+        while (done < batch.length) {
+          if (done > 0) await new Promise((r) => setImmediate(r));
+          const slice = batch.length <= SLICE ? batch : batch.slice(done, done + SLICE);
+          this.bus.publish(await this.repo.append(slice));
+          done += slice.length;
+        }
       } catch (e) {
         // The database is down: keep serving and keep the steps for the next
         // flush, up to a bound; say how many had to be dropped.
+        const left = batch.slice(done);
         const room = Math.max(0, 100_000 - this.buf.length);
-        this.buf = batch.slice(0, room).concat(this.buf);
-        this.opts.onError?.(e, batch.length - Math.min(room, batch.length));
+        this.buf = left.slice(0, room).concat(this.buf);
+        this.opts.onError?.(e, left.length - Math.min(room, left.length));
         if (!this.timer) this.timer = setTimeout(() => void this.flush(), 1000);
       }
     });
