@@ -1,6 +1,7 @@
 // Boot bench: VM start → agent `ready` for a real QEMU (TCG) machine, split into
 // stages (firmware+iPXE to script, image download, kernel, agent), BIOS and UEFI,
-// with and without a router advertisement (lifetime 0) on the boot link.
+// with and without a router advertisement (lifetime 0) on the boot link. UEFI
+// machines use OVMF's own PXE client (TFTP of ipxe.efi, then iPXE).
 // Servers are swappable StartServer functions: the dnsmasq + static HTTP peer
 // and pbxboot (DHCP server mode + TFTP + HTTP boot routes) in the same run,
 // back to back for each case and sample. Request times come from the wire
@@ -44,7 +45,9 @@ const bench: Bench = async (ctx) => {
   await requireQemu('uefi');
   const out = join(repoRoot, 'test/artifacts');
   mkdirSync(out, { recursive: true });
-  const firmwares: Firmware[] = ctx.quick ? ['bios'] : ['bios', 'uefi'];
+  // BOOT_BENCH_FIRMWARE=bios|uefi runs one firmware only.
+  const only = process.env.BOOT_BENCH_FIRMWARE as Firmware | undefined;
+  const firmwares: Firmware[] = only ? [only] : ctx.quick ? ['bios'] : ['bios', 'uefi'];
   const raModes = ctx.quick ? [true] : [false, true];
   const results = new Map<string, BootTimeline[]>(); // `${server}|${fw}|${ra}`
   let subnet = 90;
@@ -62,6 +65,8 @@ const bench: Bench = async (ctx) => {
               ra,
               serialLog: join(out, `bench-${name.replace(/\W+/g, '_')}-${fw}-${ra ? 'ra' : 'nora'}.serial.log`),
               timeoutMs: 240_000,
+              // UEFI as on a real server: the firmware's own PXE, TFTP of ipxe.efi, then iPXE.
+              firmwarePxe: fw === 'uefi',
             });
             ctx.log(`boot #${sample + 1} ${name} ${fw} ra=${ra}: ${JSON.stringify(tl)}`);
             const key = `${name}|${fw}|${ra}`;

@@ -1,5 +1,6 @@
 // The boot bench's wire timing (test/helpers/wire-timing.ts) on tcpdump -v text
-// in the format tcpdump 4.99 prints: HTTP with keep-alive, DHCP by xid, TFTP.
+// in the format tcpdump 4.99 prints: HTTP with keep-alive (retransmissions ignored),
+// DHCP by xid, TFTP.
 import t from 'tap';
 import { parseTcpdump, serverShare } from '../helpers/wire-timing.js';
 
@@ -21,6 +22,8 @@ const text = [
   pkt(1004.0, `${C}.5000`, `${S}.8080`, 'Flags [P.], seq 90:190, ack 200, win 64, length 100: HTTP, length: 100', ['GET /boot/files/initrd.img HTTP/1.1']),
   pkt(1004.01, `${S}.8080`, `${C}.5000`, 'Flags [.], seq 200:30000, ack 190, win 64, length 29800: HTTP, length: 29800', ['HTTP/1.1 200 OK']),
   pkt(1004.5, `${S}.8080`, `${C}.5000`, 'Flags [P.], seq 30000:60000, ack 190, win 64, length 30000: HTTP'),
+  // a retransmission of the tail after the client stopped ACKing: not the end of the response
+  pkt(1005.2, `${S}.8080`, `${C}.5000`, 'Flags [P.], seq 30000:60000, ack 190, win 64, length 30000: HTTP'),
   '',
 ].join('\n');
 

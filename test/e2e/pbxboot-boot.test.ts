@@ -24,7 +24,9 @@ t.before(async () => {
 });
 
 for (const firmware of ['bios', 'uefi'] as const) {
-  t.test(`${firmware} VM netboots to ready through pbxboot (server mode)`, { timeout: 300_000 }, async (t) => {
+  // UEFI: OVMF's own PXE client on a virtio NIC without option ROM, as on a real server: it fetches
+  // ipxe.efi by TFTP and chainloads it (with QEMU's iPXE EFI ROM there would be no TFTP at all).
+  t.test(`${firmware} VM netboots to ready through pbxboot (server mode)${firmware === 'uefi' ? ', firmware PXE → TFTP ipxe.efi → iPXE' : ''}`, { timeout: 300_000 }, async (t) => {
     const lan = await createBootLan(`pbx${firmware}`, firmware === 'bios' ? 91 : 92);
     t.teardown(async () => {
       await killNsProcesses(lan.ns.name);
@@ -38,10 +40,12 @@ for (const firmware of ['bios', 'uefi'] as const) {
       ra: true,
       serialLog: join(artifacts, `pbxboot-${firmware}.serial.log`),
       timeoutMs: 240_000,
+      firmwarePxe: firmware === 'uefi',
     });
     t.comment(`${firmware}: ${JSON.stringify(tl)}`);
     t.ok(tl.totalMs > 0 && tl.totalMs < 240_000, `${firmware} reached ready in ${(tl.totalMs / 1000).toFixed(1)} s`);
     t.ok(tl.toScriptMs > 0 && tl.kernelMs > 0 && tl.agentMs > 0, 'stages in order');
+    if (firmware === 'uefi') t.ok(tl.latencies.some((l) => /^rrq \S+ ipxe\.efi \d+$/.test(l)), 'the firmware fetched ipxe.efi by TFTP (seen on the wire)');
   });
 }
 

@@ -101,6 +101,8 @@ export interface BootRunOptions {
   /** console line marking "the kernel runs our init"; default the test image's */
   initLine?: RegExp;
   memoryMb?: number;
+  /** UEFI: OVMF's own PXE client (TFTP of ipxe.efi, then iPXE) instead of QEMU's iPXE EFI NIC ROM */
+  firmwarePxe?: boolean;
 }
 
 export async function bootToReady(o: BootRunOptions): Promise<BootTimeline> {
@@ -126,6 +128,7 @@ export async function bootToReady(o: BootRunOptions): Promise<BootTimeline> {
     serialLog: o.serialLog,
     timeoutMs: o.timeoutMs,
     ...(o.memoryMb ? { memoryMb: o.memoryMb } : {}),
+    ...(o.firmwarePxe ? { firmwarePxe: true } : {}),
     ...(o.onLine ? { onLine: o.onLine } : {}),
   });
   try {

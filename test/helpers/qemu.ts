@@ -28,6 +28,10 @@ export interface VmOptions {
   /** boot this kernel directly (QEMU -kernel/-initrd/-append) instead of the network: a
    * node whose kernel command line is chosen by the test (e.g. a replayed boot token) */
   direct?: { kernel: string; initrd: string; append: string };
+  /** UEFI only: no option ROM on the NIC (romfile=), so OVMF's own PXE client boots (it
+   * fetches ipxe.efi by TFTP and chainloads it) instead of QEMU's iPXE EFI ROM; needs a NIC
+   * OVMF drives itself: virtio-net-pci */
+  firmwarePxe?: boolean;
 }
 
 export interface Vm {
@@ -64,7 +68,7 @@ export async function startVm(o: VmOptions): Promise<Vm> {
     '-nodefaults',
     ...(o.direct ? ['-kernel', o.direct.kernel, '-initrd', o.direct.initrd, '-append', o.direct.append] : ['-boot', 'n']),
     '-netdev', `tap,id=n0,ifname=${tap},script=no,downscript=no`,
-    '-device', `${o.nic ?? 'e1000'},netdev=n0,mac=${o.mac}`,
+    '-device', o.firmwarePxe ? `virtio-net-pci,netdev=n0,mac=${o.mac},romfile=` : `${o.nic ?? 'e1000'},netdev=n0,mac=${o.mac}`,
   ];
   if (o.noReboot) args.push('-no-reboot');
   let tmp: string | undefined;

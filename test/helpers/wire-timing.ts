@@ -13,7 +13,8 @@ export interface HttpTx {
   path: string;
   status: number | null;
   firstByte: number | null; // epoch ms of the first response packet
-  end: number | null; // epoch ms of the last response packet
+  end: number | null; // epoch ms of the response's last new byte (retransmissions do not count)
+  seqEnd: number; // highest relative TCP sequence number sent so far on the response
 }
 export interface UdpTx {
   kind: 'discover' | 'request' | 'rrq';
@@ -50,7 +51,7 @@ export function parseTcpdump(text: string, server: string, httpPort: number): Wi
     if (dst === srvHttp && payload > 0) {
       const req = body.map((l) => /^\s+(GET|POST|HEAD|PUT|DELETE) (\S+) HTTP\/1\.[01]/.exec(l)).find(Boolean);
       if (req) {
-        const tx: HttpTx = { t: b.t, conn: src, method: req[1]!, path: req[2]!.replace(/token=[^&]+/, 'token=…'), status: null, firstByte: null, end: null };
+        const tx: HttpTx = { t: b.t, conn: src, method: req[1]!, path: req[2]!.replace(/token=[^&]+/, 'token=…'), status: null, firstByte: null, end: null, seqEnd: 0 };
         http.push(tx);
         current.set(src, tx);
       }
@@ -58,7 +59,10 @@ export function parseTcpdump(text: string, server: string, httpPort: number): Wi
       const tx = current.get(dst);
       if (tx) {
         tx.firstByte ??= b.t;
-        tx.end = b.t;
+        // A client that boots the kernel stops ACKing; the server then retransmits the tail
+        // after the guest already runs it. Only a segment carrying new bytes moves `end`.
+        const hi = Number(/seq \d+:(\d+)/.exec(b.lines[0]!)?.[1] ?? 0);
+        if (hi > tx.seqEnd || tx.end === null) (tx.end = b.t), (tx.seqEnd = Math.max(hi, tx.seqEnd));
         const st = body.map((l) => /^\s+HTTP\/1\.[01] (\d{3})/.exec(l)).find(Boolean);
         if (st && tx.status === null) tx.status = Number(st[1]);
       }
