@@ -95,6 +95,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
     const supervisor: Supervisor = new Supervisor({
       sink,
       graceMs: config.ari.graceSeconds * 1000,
+      maxConcurrentStarts: config.ari.maxConcurrentStarts,
       daemonArgv: daemonArgv(),
       credentials: async (nodeId) => {
         const node = await store.nodes.get(nodeId);

@@ -20,6 +20,8 @@ function main(): void {
     if (!isToDaemon(m)) return send({ type: 'log', level: 'warn', msg: 'unknown IPC message ignored' });
     if (m.type === 'start') {
       if (session) return;
+      // Modules are loaded by now: this first message gives the supervisor's start slot to the next daemon.
+      send({ type: 'log', level: 'debug', msg: 'daemon started' });
       secrets = [m.password];
       if (m.ariRetry) setAriClientRetry(m.ariRetry);
       session = new AriSession({ url: m.url, user: m.user, password: m.password, app: m.app, agents: m.agents, backoff: { ...defaultBackoff, ...m.backoff }, channelPollMs: m.channelPollMs, report: send });

@@ -64,6 +64,7 @@ images:
 ari:
   port: 8088        # Asterisk's HTTP port on each node
   graceSeconds: 60  # a node whose ARI is unreachable this long is marked failed
+  maxConcurrentStarts: 2 # daemons booting at once (each is a Node process); the rest wait their turn
 
 asterisk:
   sipPort: 5060

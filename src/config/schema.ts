@@ -85,6 +85,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       port: port.default(8088),
       graceSeconds: z.number().int().min(1).default(60),
+      /** daemons booting at once; the rest queue so a boot storm's ready nodes cannot starve DHCP/TFTP/HTTP */
+      maxConcurrentStarts: z.number().int().min(1).max(64).default(2),
     })
     .prefault({}),
   asterisk: z

@@ -8,6 +8,7 @@ import type { Node } from '../cluster/nodes.js';
 import type { EventSink } from '../events/event.js';
 import { backoffDelay, type BackoffPolicy } from '../ari/backoff.js';
 import { redact } from '../ari/redact.js';
+import { StartGate } from './start-gate.js';
 import { isFromDaemon, type AgentRef, type AriRetry, type FromDaemon, type ToDaemon } from './messages.js';
 
 export interface AriCredentials {
@@ -44,6 +45,10 @@ export interface SupervisorOptions {
   cwd?: string;
   /** added to graceMs until a node's daemon has connected once (process start-up); default 30 s */
   startupAllowanceMs?: number;
+  /** daemons booting at once (default 2); the others wait, so a boot storm of ready nodes cannot starve netboot */
+  maxConcurrentStarts?: number;
+  /** a start slot is given back at the daemon's first message, its exit, or after this long (default 5 s) */
+  startSlotMs?: number;
 }
 
 const execaOptions = { ipc: true, serialization: 'json', stdin: 'ignore', buffer: false, reject: false } as const;
@@ -68,9 +73,16 @@ export class Supervisor implements Daemons {
   private readonly daemons = new Map<string, Daemon>();
   private readonly connectedOnce = new Set<string>();
   private readonly restartBackoff: BackoffPolicy;
+  private readonly gate: StartGate;
 
   constructor(private readonly o: SupervisorOptions) {
     this.restartBackoff = o.restartBackoff ?? { initialMs: 1000, maxMs: 60_000, factor: 2, jitter: 0.2 };
+    this.gate = new StartGate(o.maxConcurrentStarts ?? 2);
+  }
+
+  /** Daemons booting now, and waiting for their turn (the dashboard and tests read it). */
+  startQueue(): { starting: number; waiting: number } {
+    return { starting: this.gate.starting, waiting: this.gate.waiting };
   }
 
   watch(node: Node, agents: readonly string[]): void {
@@ -86,10 +98,8 @@ export class Supervisor implements Daemons {
       // No longer this node's to watch: its busy claim ends here (the controller keeps busy agents watched until their call ends).
       const kept = new Set(refs.map((r) => r.id));
       for (const a of [...d.busy]) if (!kept.has(a)) this.agentState(d, a, false);
-      if (!known) {
-        this.armGrace(d);
-        void this.spawn(d);
-      } else this.send(d, { type: 'agents', agents: refs });
+      if (!known) void this.spawn(d); // the grace clock starts when its turn to boot comes
+      else this.send(d, { type: 'agents', agents: refs });
     });
   }
 
@@ -176,15 +186,25 @@ export class Supervisor implements Daemons {
       creds = await this.o.credentials(d.nodeId);
     } catch (err) {
       this.emitError(d, 'credentials', err as Error);
+      this.armGrace(d);
       return this.scheduleRestart(d, { error: 'no credentials' });
     }
     if (d.stopping) return;
     d.password = creds.password;
     const [file, ...args] = this.o.daemonArgv;
     if (!file) throw new Error('daemonArgv is empty');
+    const release = await this.gate.acquire();
+    if (d.stopping) return release();
+    this.armGrace(d);
+    const slotTimer = setTimeout(release, this.o.startSlotMs ?? 5000);
+    const started = () => {
+      clearTimeout(slotTimer);
+      release();
+    };
     // Credentials go over IPC only: argv is visible to every user of the machine (ps).
     const proc = execa(file, [...args, '--node', d.nodeId], { ...execaOptions, cwd: this.o.cwd });
     d.proc = proc;
+    proc.once('message', started);
     this.o.sink.emit({ node: d.nodeId, stage: 'ari.spawn', level: 'debug', detail: { pid: proc.pid, attempt: d.attempt } });
     for (const stream of [proc.stdout, proc.stderr] as Readable[]) {
       createInterface({ input: stream }).on('line', (line) => this.o.sink.emit({ node: d.nodeId, stage: 'ari.log', level: 'debug', detail: { msg: redact(line, [creds.password]) } }));
@@ -194,6 +214,7 @@ export class Supervisor implements Daemons {
     });
     proc.send({ type: 'start', nodeId: d.nodeId, url: creds.url, user: creds.user, password: creds.password, app: this.o.app ?? 'pbxboot', agents: d.agents, backoff: this.o.clientBackoff, ariRetry: this.o.ariRetry, channelPollMs: this.o.channelPollMs } satisfies ToDaemon);
     const result = await proc;
+    started();
     if (d.proc !== proc) return;
     d.proc = null;
     if (d.connected) {
