@@ -77,6 +77,13 @@ export class TransferSlots<T> {
     return { kind: 'queued', position: this.queue.length, expired };
   }
 
+  /** The client retransmitted a queued request: it is alive, so its wait starts over (it keeps its place). */
+  touch(item: T, now: number): boolean {
+    const q = this.queue.find((e) => e.item === item);
+    if (q) q.at = now;
+    return q !== undefined;
+  }
+
   /** A transfer ended: returns the queued items that may start now, and the stale ones that were dropped. */
   release(now: number): { run: T[]; expired: T[] } {
     if (this.active > 0) this.active--;
@@ -90,8 +97,14 @@ export class TransferSlots<T> {
   }
 
   private expire(now: number): T[] {
+    // touch() refreshes waits out of order, so look at every waiting request, not only the oldest.
     const out: T[] = [];
-    while (this.queue.length > 0 && now - this.queue[0]!.at > this.limits.maxWaitMs) out.push(this.queue.shift()!.item);
+    let kept = 0;
+    for (const e of this.queue) {
+      if (now - e.at > this.limits.maxWaitMs) out.push(e.item);
+      else this.queue[kept++] = e;
+    }
+    this.queue.length = kept;
     return out;
   }
 }

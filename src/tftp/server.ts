@@ -250,7 +250,12 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
     const ip = rinfo.address;
     const port = rinfo.port;
     const key = `${ip}:${port}`;
-    if (pending.has(key)) return; // the client retransmitted its request; that transfer answers it
+    const known = pending.get(key);
+    if (known) {
+      // The client retransmitted its request: a running transfer answers it; a queued one proved the client alive.
+      slots.touch(known, now());
+      return;
+    }
     if (limiter) {
       const d = limiter.check(ip, now());
       if (!d.allowed) {

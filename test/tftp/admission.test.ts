@@ -27,3 +27,14 @@ t.test('slots: cap, FIFO queue, drop when full, stale entries expire', async (t)
   t.equal(s.running, 1);
   t.match(s.request('f', 2000), { kind: 'run', item: 'f' });
 });
+
+t.test('slots: a retransmitted request keeps its place and its wait starts over; stale ones behind it still expire', async (t) => {
+  const s = new TransferSlots<string>({ maxActive: 1, maxQueued: 10, maxWaitMs: 1000 });
+  t.match(s.request('a', 0), { kind: 'run' });
+  t.match(s.request('b', 0), { kind: 'queued', position: 1 });
+  t.match(s.request('c', 100), { kind: 'queued', position: 2 });
+  t.ok(s.touch('b', 900), 'b retransmitted at 900 ms');
+  t.notOk(s.touch('zz', 900), 'unknown items are not queued');
+  t.same(s.release(1500), { run: ['b'], expired: ['c'] }, 'b runs (waited 600 ms since its retry), c is stale');
+  t.equal(s.waiting, 0);
+});
