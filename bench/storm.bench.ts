@@ -21,7 +21,8 @@
 // - Each server is configured for the storm as an operator would, with the same TFTP concurrency cap:
 //   dnsmasq tftp-max=256 (default 50), atftpd --maxthread 256 (default 100), pbxboot tftp.maxTransfers 256
 //   (default 64, beyond which requests wait in a FIFO queue).
-// - pbxboot starts one ARI daemon process per ready node (DESIGN §5). The `pbxboot` column is pbxboot as
+// - pbxboot runs compiled (dist/, as `npm start` runs it; built once per run; STORM_FROM_SOURCE=1 for tsx).
+// - pbxboot starts one ARI daemon process per ready node (DESIGN §5), at most ari.maxConcurrentStarts at a time. The `pbxboot` column is pbxboot as
 //   shipped; `pbxboot-no-ari-daemons` is a diagnostic run whose daemon spawns start `sleep` instead
 //   (bench/storm-no-ari-daemons.ts), to separate the netboot path from the daemons' cost. The simulated
 //   nodes run no Asterisk, so no daemon ever connects: each lives until pbxboot's grace period fails its
