@@ -2,6 +2,7 @@
 // Range and ETag, and a graceful close that lets in-flight requests finish.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createReadStream, promises as fsp } from 'node:fs';
+import { FileCache } from './file-cache.js';
 import type { AddressInfo } from 'node:net';
 import { errorResponse, PreSerialized, type HttpResponse, type Router } from './router.js';
 import { PbxbootError } from '../errors.js';
@@ -44,6 +45,9 @@ function send(res: ServerResponse, r: HttpResponse, head: boolean): void {
   res.end(head ? undefined : payload);
 }
 
+/** Boot images up to 128 MiB each, 512 MiB in all (a kernel + initrd pair per profile). */
+const fileCache = new FileCache({ maxFileBytes: 128 << 20, maxTotalBytes: 512 << 20 });
+
 async function sendFile(req: IncomingMessage, res: ServerResponse, r: HttpResponse): Promise<void> {
   const f = r.file!;
   const st = await fsp.stat(f.path).catch(() => null);
@@ -71,7 +75,9 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, r: HttpRespon
   }
   res.writeHead(status, { ...base, 'content-length': String(st.size === 0 ? 0 : end - start + 1) });
   if (req.method === 'HEAD' || st.size === 0) return void res.end();
-  const stream = createReadStream(f.path, { start, end });
+  const cached = await fileCache.get(f.path, st.size, st.mtimeMs).catch(() => null);
+  if (cached) return void res.end(start === 0 && end === st.size - 1 ? cached : cached.subarray(start, end + 1));
+  const stream = createReadStream(f.path, { start, end, highWaterMark: 256 << 10 });
   stream.on('error', () => res.destroy());
   stream.pipe(res);
 }
