@@ -66,9 +66,10 @@ export function gsoBatcher(sock: dgram.Socket, ip: string, port: number): Datagr
       for (let first = 0; first < count; first += per) {
         const n = Math.min(per, count - first);
         const r = a.sendSegments(fd, ip, port, n === count ? parts : parts.slice(first * 2, (first + n) * 2), segmentSize);
-        if (r === -EAGAIN) return count; // socket buffer full: as good as lost; the retransmission timer recovers (RFC 7440 §4)
         if (r < 0) {
-          broken = true; // the kernel or the route refuses GSO: this transfer goes on through dgram
+          // EAGAIN: the socket buffer is full; dgram queues the rest until the socket drains, so nothing is lost.
+          // Anything else: the kernel or the route refuses GSO, and this transfer goes on through dgram.
+          if (r !== -EAGAIN) broken = true;
           return first;
         }
       }
