@@ -7,6 +7,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$here/images/test/out}
+mkdir -p "$out"
+# Test files run in parallel and each builds the image: one build at a time per output dir.
+exec 9>"$out/.build.lock"
+flock 9
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -74,9 +78,8 @@ for rel in "${order[@]}"; do
   echo "$name" >> "$root/lib/modules/load-order"
 done
 
-mkdir -p "$out"
-cp "$kroot/boot/vmlinuz-$kver" "$out/.vmlinuz.tmp" && mv -f "$out/.vmlinuz.tmp" "$out/vmlinuz"
-(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) > "$out/.initrd.tmp"
-mv -f "$out/.initrd.tmp" "$out/initrd.img"
-(cd "$out" && sha256sum vmlinuz initrd.img > SHA256SUMS)
+cp "$kroot/boot/vmlinuz-$kver" "$out/.vmlinuz.$$" && mv -f "$out/.vmlinuz.$$" "$out/vmlinuz"
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) > "$out/.initrd.$$"
+mv -f "$out/.initrd.$$" "$out/initrd.img"
+(cd "$out" && sha256sum vmlinuz initrd.img > .SHA256SUMS.$$ && mv -f .SHA256SUMS.$$ SHA256SUMS)
 echo "build-test-image: $out (kernel $kver, modules: $(tr '\n' ' ' < "$root/lib/modules/load-order"))" >&2

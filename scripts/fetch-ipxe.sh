@@ -9,6 +9,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 dest=${1:-${IMAGES_IPXE_DIR:-$here/images/ipxe}}
 files=(undionly.kpxe ipxe.efi snponly.efi)
+mkdir -p "$dest"
+# Test files run in parallel and each may fetch: one at a time per destination.
+exec 9>"$dest/.fetch.lock"
+flock 9
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
