@@ -2,7 +2,7 @@
 // dhcp.leaseSeconds ⇄ PBXBOOT_DHCP_LEASE_SECONDS ⇄ --dhcp-lease-seconds.
 
 /** Every leaf key path a user can set, with its kind (for parsing env/flag text). */
-export const settableKeys: Record<string, 'string' | 'number' | 'json'> = {
+export const settableKeys: Record<string, 'string' | 'number' | 'boolean' | 'json'> = {
   dataDir: 'string',
   stateDb: 'string',
   pbxDb: 'string',
@@ -22,11 +22,14 @@ export const settableKeys: Record<string, 'string' | 'number' | 'json'> = {
   'tftp.timeoutMs': 'number',
   'tftp.ratePerSecond': 'number',
   'tftp.rateBurst': 'number',
+  'tftp.segmentOffload': 'boolean',
+  'netboot.routerAdvertisement': 'boolean',
   'http.host': 'string',
   'http.port': 'number',
   'images.dir': 'string',
   'ari.port': 'number',
   'ari.graceSeconds': 'number',
+  'ari.maxConcurrentStarts': 'number',
   'events.retentionDays': 'number',
   'asterisk.sipPort': 'number',
   'asterisk.rtpStart': 'number',

@@ -34,6 +34,12 @@ function parseText(key: string, text: string, where: string): unknown {
     }
     return n;
   }
+  if (kind === 'boolean') {
+    const t = text.trim().toLowerCase();
+    if (t === 'true' || t === 'yes' || t === 'on' || t === '1') return true;
+    if (t === 'false' || t === 'no' || t === 'off' || t === '0') return false;
+    throw new PbxbootError('E_CONFIG', `${where}: ${key} must be true or false, got "${text}"`, { value: text });
+  }
   if (kind === 'json') {
     // lists may also be given comma-separated (codecs=ulaw,alaw)
     if (!text.trim().startsWith('[') && !text.trim().startsWith('{')) return text.split(',').map((s) => s.trim());

@@ -48,3 +48,13 @@ t.test('errors name the key and the value', async (t) => {
   t.throws(() => loadConfig({ file: join(dir, 'missing.yaml'), env: {} }), { message: /cannot read config file/ });
   t.throws(() => loadConfig({ env: {}, flags: { 'no.such': '1' } }), { message: /unknown config key "no\.such"/ });
 });
+
+t.test('boolean keys from the environment and flags; bad text names the key', async (t) => {
+  const c = loadConfig({ file: '/dev/null', env: { [envName('tftp.segmentOffload')]: 'false', [envName('ari.maxConcurrentStarts')]: '4' }, flags: { 'netboot.routerAdvertisement': 'on' } });
+  t.equal(envName('tftp.segmentOffload'), 'PBXBOOT_TFTP_SEGMENT_OFFLOAD');
+  t.equal(flagName('netboot.routerAdvertisement'), 'netboot-router-advertisement');
+  t.equal(c.tftp.segmentOffload, false);
+  t.equal(c.netboot.routerAdvertisement, true);
+  t.equal(c.ari.maxConcurrentStarts, 4);
+  t.throws(() => loadConfig({ file: '/dev/null', env: { PBXBOOT_TFTP_SEGMENT_OFFLOAD: 'maybe' } }), /tftp\.segmentOffload must be true or false, got "maybe"/);
+});
