@@ -45,10 +45,7 @@ function send(res: ServerResponse, r: HttpResponse, head: boolean): void {
   res.end(head ? undefined : payload);
 }
 
-/** Boot images up to 128 MiB each, 512 MiB in all (a kernel + initrd pair per profile). */
-const fileCache = new FileCache({ maxFileBytes: 128 << 20, maxTotalBytes: 512 << 20 });
-
-async function sendFile(req: IncomingMessage, res: ServerResponse, r: HttpResponse): Promise<void> {
+async function sendFile(req: IncomingMessage, res: ServerResponse, r: HttpResponse, fileCache: FileCache): Promise<void> {
   const f = r.file!;
   const st = await fsp.stat(f.path).catch(() => null);
   if (!st || !st.isFile()) return send(res, errorResponse(new PbxbootError('E_NOT_FOUND', 'no such file')), false);
@@ -118,6 +115,8 @@ export interface HttpServer {
 
 export async function startHttpServer(router: Router, host: string, port: number, onError: (e: unknown) => void = () => undefined): Promise<HttpServer> {
   const sseEnders = new Set<() => void>();
+  // Boot images up to 128 MiB each, 512 MiB in all (a kernel + initrd pair per profile); gone with the server.
+  const fileCache = new FileCache({ maxFileBytes: 128 << 20, maxTotalBytes: 512 << 20 });
   let closing = false;
   const server = createServer((req, res) => {
     void (async () => {
@@ -139,7 +138,7 @@ export async function startHttpServer(router: Router, host: string, port: number
       // While shutting down, a reconnecting EventSource must not open a stream that would hold the close.
       if (r.sse && closing) return send(res, { status: 503, headers: { connection: 'close', 'retry-after': '5' }, body: { error: { code: 'E_UNREACHABLE', message: 'shutting down' } } }, false);
       if (r.sse) return openSse(req, res, r, sseEnders);
-      if (r.file) return sendFile(req, res, r);
+      if (r.file) return sendFile(req, res, r, fileCache);
       send(res, r, req.method === 'HEAD');
     })().catch((e: unknown) => {
       onError(e);
