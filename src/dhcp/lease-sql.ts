@@ -1,5 +1,5 @@
 // LeaseStore on the state DB (SQLite or PostgreSQL through SqlDb); table from migration 002-dhcp-leases.
-import type { SqlDb } from '../store/sql.js';
+import { fixedChunks, valuesList, type SqlDb } from '../store/sql.js';
 import type { Lease, LeaseState, LeaseStore } from './leases.js';
 
 interface LeaseRow {
@@ -14,14 +14,14 @@ interface LeaseRow {
 
 const upsert = (rows: number): string =>
   'INSERT INTO dhcp_leases (ip, mac, state, expires_at, client_id, hostname, updated_at) VALUES ' +
-  Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ') +
+  valuesList(rows, 7) +
   ' ON CONFLICT (ip) DO UPDATE SET mac = excluded.mac, state = excluded.state, expires_at = excluded.expires_at, ' +
   'client_id = excluded.client_id, hostname = excluded.hostname, updated_at = excluded.updated_at';
 
 // A group commit writes its rows with a few multi-row statements: chunk sizes are fixed so the adapters'
 // prepared-statement caches hold at most four texts (a batch of 7 is 4 + 1 + 1 + 1 rows).
 const CHUNKS = [64, 16, 4, 1] as const;
-const UPSERT = new Map(CHUNKS.map((n) => [n, upsert(n)]));
+const UPSERT = new Map<number, string>(CHUNKS.map((n) => [n, upsert(n)]));
 
 const params = (l: Lease) => [l.ip, l.mac, l.state, l.expiresAt, l.clientId, l.hostname, l.updatedAt] as const;
 
@@ -30,16 +30,11 @@ function statements(leases: readonly Lease[]): [string, (string | number | null)
   const last = new Map<string, Lease>();
   for (const l of leases) last.set(l.ip, l);
   const rows = [...last.values()];
-  const out: [string, (string | number | null)[]][] = [];
-  let i = 0;
-  for (const n of CHUNKS) {
-    for (; rows.length - i >= n; i += n) {
-      const p: (string | number | null)[] = [];
-      for (let j = i; j < i + n; j++) p.push(...params(rows[j]!));
-      out.push([UPSERT.get(n)!, p]);
-    }
-  }
-  return out;
+  return fixedChunks(rows.length, CHUNKS).map(({ start, size }) => {
+    const p: (string | number | null)[] = [];
+    for (let j = start; j < start + size; j++) p.push(...params(rows[j]!));
+    return [UPSERT.get(size)!, p];
+  });
 }
 
 export class SqlLeaseStore implements LeaseStore {

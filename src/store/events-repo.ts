@@ -1,7 +1,7 @@
 // The netboot log on SqlDb: append-only boot_events, indexed by mac/node/time;
 // queries for `pbxboot logs`, and retention pruning.
 import type { BootEvent, BootEventInput, EventLevel, EventQuery } from '../events/event.js';
-import type { Param, SqlDb } from './sql.js';
+import { fixedChunks, valuesList, type Param, type SqlDb } from './sql.js';
 
 interface EventRow {
   id: number;
@@ -15,9 +15,7 @@ interface EventRow {
 
 const cols = ['time', 'mac', 'node', 'stage', 'level', 'detail'] as const;
 const SQLITE_CHUNKS = [256, 64, 16, 4, 1] as const;
-const sqliteInserts = new Map<number, string>(
-  SQLITE_CHUNKS.map((n) => [n, `INSERT INTO boot_events (${cols.join(',')}) VALUES ${Array.from({ length: n }, () => '(?,?,?,?,?,?)').join(',')} RETURNING id`]),
-);
+const sqliteInserts = new Map<number, string>(SQLITE_CHUNKS.map((n) => [n, `INSERT INTO boot_events (${cols.join(',')}) VALUES ${valuesList(n, cols.length)} RETURNING id`]));
 const sqliteInsert = (n: number): string => sqliteInserts.get(n)!;
 
 export function completeEvent(e: BootEventInput, now: number): Omit<BootEvent, 'id'> {
@@ -45,14 +43,11 @@ export class EventsRepo {
       if (tx.dialect === 'sqlite') {
         // Multi-row VALUES in fixed chunk sizes (few cached statements); rowids are assigned in VALUES order
         // inside the write transaction, so the sorted RETURNING ids map onto the rows in order.
-        let i = 0;
-        for (const n of SQLITE_CHUNKS) {
-          for (; evs.length - i >= n; i += n) {
-            const params: Param[] = [];
-            for (let j = i; j < i + n; j++) params.push(...rowOf(evs[j]!));
-            const ids = (await tx.all<{ id: number }>(sqliteInsert(n), params)).map((r) => Number(r.id)).sort((a, b) => a - b);
-            for (let j = 0; j < n; j++) out.push({ id: ids[j]!, ...evs[i + j]! });
-          }
+        for (const { start, size } of fixedChunks(evs.length, SQLITE_CHUNKS)) {
+          const params: Param[] = [];
+          for (let j = start; j < start + size; j++) params.push(...rowOf(evs[j]!));
+          const ids = (await tx.all<{ id: number }>(sqliteInsert(size), params)).map((r) => Number(r.id)).sort((a, b) => a - b);
+          for (let j = 0; j < size; j++) out.push({ id: ids[j]!, ...evs[start + j]! });
         }
         return out;
       }
@@ -62,11 +57,7 @@ export class EventsRepo {
         const chunk = evs.slice(i, i + per);
         const params: Param[] = [];
         for (const e of chunk) params.push(...rowOf(e));
-        const values = chunk.map(() => '(?,?,?,?,?,?)').join(',');
-        const ids = await tx.all<{ id: number }>(
-          `INSERT INTO boot_events (${cols.join(',')}) VALUES ${values} RETURNING id`,
-          params,
-        );
+        const ids = await tx.all<{ id: number }>(`INSERT INTO boot_events (${cols.join(',')}) VALUES ${valuesList(chunk.length, cols.length)} RETURNING id`, params);
         chunk.forEach((e, j) => out.push({ id: Number(ids[j]!.id), ...e }));
       }
       return out;

@@ -29,3 +29,20 @@ export interface Migration {
   name: string;
   sql: string | Record<Dialect, string>;
 }
+
+/** `(?,…,?)` repeated for a multi-row VALUES list. */
+export function valuesList(rows: number, cols: number): string {
+  const one = `(${Array.from({ length: cols }, () => '?').join(',')})`;
+  return Array.from({ length: rows }, () => one).join(',');
+}
+
+/**
+ * Cuts `count` rows into runs of fixed sizes, largest first (sizes must end with 1), so a handful of cached
+ * statement texts cover a batch of any length: 7 rows with [4, 1] → 4 + 1 + 1 + 1.
+ */
+export function fixedChunks(count: number, sizes: readonly number[]): { start: number; size: number }[] {
+  const out: { start: number; size: number }[] = [];
+  let i = 0;
+  for (const n of sizes) for (; count - i >= n; i += n) out.push({ start: i, size: n });
+  return out;
+}
