@@ -1,10 +1,11 @@
 // Development tool for the DHCP hot path: the real server (SQLite leases + the app's EventLog into boot_events)
 // on loopback, driven in-process by a closed-loop relay client; prints process CPU per DORA, which stays
 // meaningful on a busy shared machine where rates do not. `node --import tsx bench/dhcp-hotpath.ts [seconds] [window]`
-// (add --cpu-prof to profile). Not a *.bench.ts: `npm run bench dhcp` is the measurement of record.
+// (add --cpu-prof to profile; perThread splits the CPU between the packet loop and the SQLite writer thread). Not a *.bench.ts: `npm run bench dhcp` is the measurement of record.
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { performance as nodePerformance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { decodeDhcp, encodeDhcp, getOption } from '../src/dhcp/codec.js';
 import { MsgType, Opt, optIp } from '../src/dhcp/options.js';
@@ -59,12 +60,20 @@ for (let i = 0; i < window; i++) discover();
 await new Promise((r) => setTimeout(r, 1000)); // warm-up
 const d0 = done;
 const c0 = process.cpuUsage();
+const e0 = nodePerformance.eventLoopUtilization();
+const mainCpuMs = () => { const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
+const m0 = mainCpuMs();
+const threads = () => Object.fromEntries(readdirSync('/proc/self/task').map((t) => { const st = readFileSync(`/proc/self/task/${t}/stat`, 'utf8'); const f = st.split(') ')[1]!.split(' '); return [`${t}:${st.slice(st.indexOf('(') + 1, st.indexOf(')'))}`, (Number(f[11]) + Number(f[12])) * 10]; }));
+const t0s = threads();
 const t0 = performance.now();
 await new Promise((r) => setTimeout(r, seconds * 1000));
 const c = process.cpuUsage(c0);
+const elu = nodePerformance.eventLoopUtilization(e0);
 const n = done - d0;
 const wall = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ dora: n, perSecond: Math.round(n / wall), cpuUsPerDora: Math.round((c.user + c.system) / n), userUs: Math.round(c.user / n), sysUs: Math.round(c.system / n) }));
+const t1s = threads();
+const perThread = Object.fromEntries(Object.entries(t1s).map(([k, v]) => [k, Math.round((1000 * (v - (t0s[k] ?? 0))) / n)]).filter(([, v]) => Number(v) > 0));
+console.log(JSON.stringify({ perThread, dora: n, perSecond: Math.round(n / wall), cpuUsPerDora: Math.round((c.user + c.system) / n), userUs: Math.round(c.user / n), sysUs: Math.round(c.system / n), mainThreadUsPerDora: Math.round((1000 * (mainCpuMs() - m0)) / n), mainBusyUsPerDora: Math.round((1000 * elu.active) / n) }));
 client.close();
 await srv.close();
 await log.flush();

@@ -15,7 +15,7 @@ interface EventRow {
 
 const cols = ['time', 'mac', 'node', 'stage', 'level', 'detail'] as const;
 const SQLITE_CHUNKS = [256, 64, 16, 4, 1] as const;
-const sqliteInserts = new Map<number, string>(SQLITE_CHUNKS.map((n) => [n, `INSERT INTO boot_events (${cols.join(',')}) VALUES ${valuesList(n, cols.length)} RETURNING id`]));
+const sqliteInserts = new Map<number, string>(SQLITE_CHUNKS.map((n) => [n, `INSERT INTO boot_events (${cols.join(',')}) VALUES ${valuesList(n, cols.length)}`]));
 const sqliteInsert = (n: number): string => sqliteInserts.get(n)!;
 
 export function completeEvent(e: BootEventInput, now: number): Omit<BootEvent, 'id'> {
@@ -38,19 +38,29 @@ export class EventsRepo {
     const now = Date.now();
     const evs = input.map((e) => completeEvent(e, now));
     const rowOf = (e: Omit<BootEvent, 'id'>): Param[] => [e.time, e.mac, e.node, e.stage, e.level, JSON.stringify(e.detail)];
+    if (db.dialect === 'sqlite') {
+      // Multi-row VALUES in fixed chunk sizes (few cached statements), all in one batch: on a file database it is
+      // written by the store's writer thread, in its group commit. Rowids are assigned in VALUES order and, inside
+      // one write transaction, consecutively (AUTOINCREMENT, one writer), so a statement's ids end at its lastId.
+      const chunks = fixedChunks(evs.length, SQLITE_CHUNKS);
+      const stmts = chunks.map(({ start, size }): [string, Param[]] => {
+        const params: Param[] = [];
+        for (let j = start; j < start + size; j++) {
+          const e = evs[j]!;
+          params.push(e.time, e.mac, e.node, e.stage, e.level, JSON.stringify(e.detail));
+        }
+        return [sqliteInsert(size), params];
+      });
+      const res = await db.batch(stmts);
+      const out: BootEvent[] = [];
+      chunks.forEach(({ start, size }, c) => {
+        const first = res[c]!.lastId! - size + 1;
+        for (let j = 0; j < size; j++) out.push({ id: first + j, ...evs[start + j]! });
+      });
+      return out;
+    }
     return db.tx(async (tx) => {
       const out: BootEvent[] = [];
-      if (tx.dialect === 'sqlite') {
-        // Multi-row VALUES in fixed chunk sizes (few cached statements); rowids are assigned in VALUES order
-        // inside the write transaction, so the sorted RETURNING ids map onto the rows in order.
-        for (const { start, size } of fixedChunks(evs.length, SQLITE_CHUNKS)) {
-          const params: Param[] = [];
-          for (let j = start; j < start + size; j++) params.push(...rowOf(evs[j]!));
-          const ids = (await tx.all<{ id: number }>(sqliteInsert(size), params)).map((r) => Number(r.id)).sort((a, b) => a - b);
-          for (let j = 0; j < size; j++) out.push({ id: ids[j]!, ...evs[start + j]! });
-        }
-        return out;
-      }
       // PostgreSQL: multi-row VALUES with RETURNING, in chunks under the bind limit.
       const per = 5000;
       for (let i = 0; i < evs.length; i += per) {

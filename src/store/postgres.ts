@@ -57,6 +57,14 @@ class PostgresDb implements SqlDb {
       throw wrap(e, this.describe);
     }
   }
+  async batch(stmts: readonly (readonly [string, readonly Param[]])[]): Promise<{ changes: number; lastId: number | null }[]> {
+    const runAll = async (db: SqlDb) => {
+      const out: { changes: number; lastId: number | null }[] = [];
+      for (const [sql, p] of stmts) out.push({ changes: (await db.run(sql, p)).changes, lastId: null });
+      return out;
+    };
+    return stmts.length === 1 ? runAll(this) : this.tx(runAll);
+  }
   // One statement per chunk: one array parameter per column, unnest()ed server-side.
   // Far cheaper to parse and bind than multi-row VALUES with a parameter per cell.
   async insertMany(table: string, columns: readonly string[], rows: readonly (readonly Param[])[]): Promise<void> {

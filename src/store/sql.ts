@@ -18,6 +18,11 @@ export interface SqlDb {
   exec(sql: string): Promise<void>;
   /** Runs `fn` in one transaction; everything inside uses `tx`. Rolled back on throw. */
   tx<T>(fn: (tx: SqlDb) => Promise<T>): Promise<T>;
+  /**
+   * Writes the statements atomically and resolves once they are committed; outside a transaction the commit may be
+   * shared with other callers' batches (SQLite: a writer thread's group commit). lastId: the last rowid inserted.
+   */
+  batch(stmts: readonly (readonly [string, readonly Param[]])[]): Promise<{ changes: number; lastId: number | null }[]>;
   /** Inserts many rows of one shape efficiently (multi-row VALUES), inside the caller's tx if any. */
   insertMany(table: string, columns: readonly string[], rows: readonly (readonly Param[])[]): Promise<void>;
   close(): Promise<void>;

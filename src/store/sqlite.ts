@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PbxbootError } from '../errors.js';
 import type { Param, Row, SqlDb } from './sql.js';
+import { SqliteWriter, type WriteResult } from './sqlite-writer.js';
 
 type Stmt = Database.Statement<unknown[], unknown>;
 
@@ -18,6 +19,8 @@ class SqliteDb implements SqlDb {
     private readonly state = { busy: false, queue: Promise.resolve() as Promise<unknown> },
     // prepared statements, shared too: a transaction view must not prepare its statements again
     private readonly cache = new Map<string, Stmt>(),
+    // file databases: the writer thread for batches (started on first use), shared with transaction views
+    private readonly writer: { path: string | null; thread: SqliteWriter | null } = { path: null, thread: null },
   ) {}
 
   private stmt(sql: string): Stmt {
@@ -53,6 +56,30 @@ class SqliteDb implements SqlDb {
     return this.gate(() => void this.db.exec(sql));
   }
 
+  async batch(stmts: readonly (readonly [string, readonly Param[]])[]): Promise<WriteResult[]> {
+    const inline = () => {
+      const out: WriteResult[] = [];
+      for (const [sql, p] of stmts) {
+        const r = this.stmt(sql).run(...conv(p));
+        out.push({ changes: r.changes, lastId: Number(r.lastInsertRowid) });
+      }
+      return out;
+    };
+    // Inside a transaction the statements belong to it; an in-memory database has no second connection.
+    if (this.inTx) return this.gate(inline);
+    const w = this.writer;
+    if (w.path !== null && !w.thread?.failed) {
+      w.thread ??= new SqliteWriter(w.path);
+      while (this.state.busy) await this.state.queue; // our own open transaction holds the write lock
+      try {
+        return await w.thread.write(stmts.map(([sql, p]) => [sql, conv(p)] as const));
+      } catch (e) {
+        if (!w.thread.failed) throw wrap(e, this.describe);
+      }
+    }
+    return this.tx((tx) => tx.batch(stmts));
+  }
+
   async insertMany(table: string, columns: readonly string[], rows: readonly (readonly Param[])[]): Promise<void> {
     if (rows.length === 0) return;
     const s = this.stmt(`INSERT INTO ${table} (${columns.join(',')}) VALUES (${columns.map(() => '?').join(',')})`);
@@ -73,7 +100,7 @@ class SqliteDb implements SqlDb {
       this.state.busy = true;
       this.db.exec('BEGIN IMMEDIATE');
       try {
-        const out = await fn(new SqliteDb(this.db, this.describe, true, this.state, this.cache));
+        const out = await fn(new SqliteDb(this.db, this.describe, true, this.state, this.cache, this.writer));
         this.db.exec('COMMIT');
         return out;
       } catch (e) {
@@ -89,6 +116,7 @@ class SqliteDb implements SqlDb {
   }
 
   async close(): Promise<void> {
+    await this.writer.thread?.close(); // its queued batches commit first
     while (this.state.busy) await this.state.queue;
     if (this.db.open) this.db.close();
   }
@@ -120,7 +148,7 @@ export function openSqlite(path: string): SqlDb {
     // Multi-row statements inside a transaction keep a statement journal; in memory it costs no file writes.
     db.pragma('temp_store = MEMORY');
     db.pragma('busy_timeout = 5000');
-    return new SqliteDb(db, `sqlite:${path}`);
+    return new SqliteDb(db, `sqlite:${path}`, false, undefined, undefined, { path: path === ':memory:' || path === '' ? null : path, thread: null });
   } catch (e) {
     throw new PbxbootError('E_DB', `cannot open SQLite database ${path}: ${(e as Error).message}`, {
       value: path,

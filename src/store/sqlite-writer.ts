@@ -1,0 +1,146 @@
+// Group-committed SQLite writes on a worker thread with its own connection to the same WAL file: boot events and
+// DHCP lease batches are written there, so index-page and WAL work (most of a DORA's cost) leaves the packet loop.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+export interface WriteResult {
+  changes: number;
+  /** the last rowid inserted by the statement (SQLite); null where the database does not say (PostgreSQL) */
+  lastId: number | null;
+}
+
+/** A statement and its parameters (booleans already as 0/1). */
+export type WriteStmt = readonly [string, readonly unknown[]];
+
+// The worker is evaluated from source text: the same file runs under tsx, tap and the compiled dist/, and a worker
+// started from a .ts path would not get the TypeScript loader. Plain CommonJS, kept small.
+// Every request queued while a transaction runs joins the next one (one COMMIT for all of them); each request is
+// its own savepoint, so a failing statement fails only its caller. Replies go back once COMMIT has returned.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.path);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('foreign_keys = ON');
+db.pragma('temp_store = MEMORY');
+db.pragma('busy_timeout = 5000');
+db.pragma('cache_size = -' + workerData.cacheKb);
+const cache = new Map();
+const prep = (sql) => {
+  let s = cache.get(sql);
+  if (!s) {
+    if (cache.size > 200) cache.clear();
+    cache.set(sql, (s = db.prepare(sql)));
+  }
+  return s;
+};
+const one = db.transaction((list) => {
+  const out = [];
+  for (const [sql, params] of list) {
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      if (p instanceof Uint8Array && !Buffer.isBuffer(p)) params[i] = Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+    }
+    const r = prep(sql).run(...params);
+    out.push(r.changes, Number(r.lastInsertRowid));
+  }
+  return out;
+});
+const all = db.transaction((reqs) => {
+  for (const r of reqs) {
+    try { r.out = one(r.list); } catch (e) { r.err = e; }
+  }
+});
+let queue = [];
+let scheduled = false;
+function commit() {
+  scheduled = false;
+  const reqs = queue;
+  queue = [];
+  if (!reqs.length) return;
+  try { all.immediate(reqs); } catch (e) { for (const r of reqs) if (!r.err) r.err = e; }
+  parentPort.postMessage(reqs.map((r) => r.err ? { id: r.id, error: { message: String(r.err.message), code: r.err.code } } : { id: r.id, out: r.out }));
+}
+parentPort.on('message', (m) => {
+  if (m === 'close') {
+    commit();
+    db.close();
+    parentPort.postMessage('closed');
+    return;
+  }
+  queue.push(m);
+  if (!scheduled) { scheduled = true; setImmediate(commit); }
+});
+`;
+
+interface Pending {
+  resolve(r: WriteResult[]): void;
+  reject(e: Error): void;
+}
+
+export class SqliteWriter {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private next = 1;
+  private closing: Promise<void> | null = null;
+  /** set when the worker died: callers fall back to writing on their own connection */
+  failed: Error | null = null;
+
+  constructor(path: string, cacheKb = 16_384) {
+    const module = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, module, cacheKb } });
+    // Only pending writes keep the process alive: a CLI command that never closes its store still exits.
+    this.worker.unref();
+    this.worker.on('message', (msg: 'closed' | { id: number; out?: number[]; error?: { message: string; code?: string } }[]) => {
+      if (msg === 'closed') return;
+      for (const r of msg) {
+        const p = this.pending.get(r.id);
+        if (!p) continue;
+        this.pending.delete(r.id);
+        if (r.error) p.reject(Object.assign(new Error(r.error.message), { code: r.error.code }));
+        else {
+          const out: WriteResult[] = [];
+          for (let i = 0; i < r.out!.length; i += 2) out.push({ changes: r.out![i]!, lastId: r.out![i + 1]! });
+          p.resolve(out);
+        }
+      }
+      if (this.pending.size === 0) this.worker.unref();
+    });
+    const fail = (err: Error) => {
+      this.failed ??= err;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`SQLite writer thread exited (${code})`)));
+  }
+
+  /** Runs the statements in one savepoint of the next group commit; resolves once that commit has returned. */
+  write(list: readonly WriteStmt[]): Promise<WriteResult[]> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.closing) return Promise.reject(new Error('SQLite writer closed'));
+    const id = this.next++;
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, list });
+    });
+  }
+
+  /** Commits what is queued, closes the worker's connection and ends the thread. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.failed) return;
+      this.worker.ref();
+      const closed = new Promise<void>((r) => {
+        this.worker.on('message', (m) => m === 'closed' && r());
+        this.worker.once('exit', () => r());
+      });
+      this.worker.postMessage('close');
+      await closed;
+      await this.worker.terminate();
+    })();
+    return this.closing;
+  }
+}
