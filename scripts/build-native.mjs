@@ -1,4 +1,4 @@
-// Builds the optional native TFTP batch sender (native/udp-gso) with node-gyp; run by `npm ci` (postinstall).
+// Builds the optional native TFTP batch sender (native/tftp-io) with node-gyp; run by `npm ci` (postinstall).
 // Never fails the install: without the addon pbxboot sends every datagram through node:dgram, only slower.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dir = join(repo, 'native/udp-gso');
+const dir = join(repo, 'native/tftp-io');
 if (process.platform !== 'linux') {
   console.error('build-native: UDP GSO is Linux-only; skipping');
   process.exit(0);
@@ -33,7 +33,7 @@ const headers = join(dirname(process.execPath), '..');
 const nodedir = process.env.npm_config_nodedir || (existsSync(join(headers, 'include/node/node_api.h')) ? headers : null);
 const r = spawnSync(process.execPath, [candidates[0], 'rebuild', ...(nodedir ? [`--nodedir=${nodedir}`] : [])], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
 if (r.status !== 0) {
-  console.error(`build-native: native/udp-gso did not build (needs g++, make, python3 and Node headers); TFTP sends use node:dgram.\n${(r.stderr ?? '').split('\n').slice(-8).join('\n')}`);
+  console.error(`build-native: native/tftp-io did not build (needs g++, make, python3 and Node headers); TFTP sends use node:dgram.\n${(r.stderr ?? '').split('\n').slice(-8).join('\n')}`);
   process.exit(0);
 }
-console.error('build-native: native/udp-gso built');
+console.error('build-native: native/tftp-io built');

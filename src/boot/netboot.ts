@@ -48,6 +48,7 @@ export async function startNetboot(config: Config, store: StateStore, sink: Even
     timeoutMs: t.timeoutMs,
     perClientRate: { perSecond: t.ratePerSecond, burst: t.rateBurst },
     segmentOffload: t.segmentOffload,
+    nativePump: t.nativePump,
     sink,
   });
   let dhcp: DhcpServerHandle | null = null;

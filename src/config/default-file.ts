@@ -46,7 +46,8 @@ tftp:
   timeoutMs: 1000   # retransmission timeout unless the client negotiates one
   ratePerSecond: 20 # new requests per second per client IP
   rateBurst: 40
-  segmentOffload: true # send each window in one syscall via Linux UDP GSO (native/udp-gso); false = node:dgram
+  segmentOffload: true # send each window in one syscall via Linux UDP GSO (native/tftp-io); false = node:dgram
+  nativePump: true     # run each transfer's DATA/ACK loop on a native thread (native/tftp-io); false = event loop
 
 netboot:
   # Run radvd (Debian package radvd) on the boot interface, sending router

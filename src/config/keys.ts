@@ -23,6 +23,7 @@ export const settableKeys: Record<string, 'string' | 'number' | 'boolean' | 'jso
   'tftp.ratePerSecond': 'number',
   'tftp.rateBurst': 'number',
   'tftp.segmentOffload': 'boolean',
+  'tftp.nativePump': 'boolean',
   'netboot.routerAdvertisement': 'boolean',
   'http.host': 'string',
   'http.port': 'number',

@@ -64,8 +64,10 @@ export const configSchema = z.strictObject({
       /** new requests per second per client IP (a boot storm queues, one client cannot flood) */
       ratePerSecond: z.number().min(0.1).default(20),
       rateBurst: z.number().int().min(1).default(40),
-      /** windows leave in one sendmsg via Linux UDP GSO when native/udp-gso is built; false = one dgram.send each */
+      /** windows leave in one sendmsg via Linux UDP GSO when native/tftp-io is built; false = one dgram.send each */
       segmentOffload: z.boolean().default(true),
+      /** each transfer's data phase on a native thread (native/tftp-io) when built; false = on the event loop */
+      nativePump: z.boolean().default(true),
     })
     .prefault({}),
   netboot: z

@@ -1,6 +1,7 @@
 // Where TFTP bytes come from (adapter): virtual files from memory first, then the root directory, with a
 // realpath check against symlinks out of the root and a small cache for the few hot iPXE binaries.
-import { promises as fsp, openSync, readSync, closeSync } from 'node:fs';
+import { promises as fsp, openSync, readSync, closeSync, read } from 'node:fs';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import type { TransferSource } from './session.js';
 
@@ -11,7 +12,13 @@ export interface VirtualFiles {
 
 export interface ClosableSource extends TransferSource {
   close(): void;
+  /** All bytes in one Buffer (for the native data pump), or null when the file is too big to hold. */
+  whole(): Promise<Buffer | null>;
 }
+
+/** Largest disk file read whole into memory for one transfer; iPXE binaries are ~1 MB. */
+const WHOLE_MAX_BYTES = 256 * 1024 * 1024;
+const readAt = promisify(read);
 
 export type OpenResult =
   | { kind: 'ok'; source: ClosableSource; origin: 'virtual' | 'cache' | 'disk' }
@@ -27,7 +34,8 @@ export interface FileSourceOptions {
 }
 
 export function bufferSource(buf: Uint8Array): ClosableSource {
-  return { size: buf.length, read: (off, len) => buf.subarray(off, off + len), close() {} };
+  const whole = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  return { size: buf.length, read: (off, len) => buf.subarray(off, off + len), close() {}, whole: async () => whole };
 }
 
 /** Reads a large file by the chunk so one syscall serves many blocks; old chunks stay valid for queued sends. */
@@ -57,6 +65,17 @@ function fdSource(fd: number, size: number): ClosableSource {
     close() {
       if (open) closeSync(fd);
       open = false;
+    },
+    async whole() {
+      if (size > WHOLE_MAX_BYTES) return null;
+      const b = Buffer.allocUnsafe(size);
+      let got = 0;
+      while (got < size) {
+        const { bytesRead } = await readAt(fd, b, got, size - got, got);
+        if (bytesRead === 0) break; // file shrank under us: serve what is there, as read() does
+        got += bytesRead;
+      }
+      return got === size ? b : b.subarray(0, got);
     },
   };
 }

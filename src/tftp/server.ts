@@ -9,7 +9,9 @@ import { negotiate } from './negotiate.js';
 import { toNetascii } from './netascii.js';
 import { ErrorCode, decodePacket, encodePacket, type TftpOptions, type TftpPacket } from './packet.js';
 import { confinePath, defaultPathLimits } from './paths.js';
-import { TransferSession, type SessionAction } from './session.js';
+import { startNativeTransfer, nativeTransfersAvailable, type NativeTransfer } from './native-transfer.js';
+import type { Negotiated } from './negotiate.js';
+import { TransferSession, type FailReason, type SessionAction, type TransferSummary } from './session.js';
 import { gsoBatcher, type DatagramBatcher } from './udp-gso.js';
 
 export interface TftpServerOptions {
@@ -32,8 +34,10 @@ export interface TftpServerOptions {
   maxQueued?: number;
   queueWaitMs?: number;
   maxPathLength?: number;
-  /** Send DATA runs with Linux UDP GSO when the native addon is built (default true); false = one dgram.send each. */
+  /** Send DATA runs with Linux UDP GSO when the native addon is built (default true); false = one datagram per send. */
   segmentOffload?: boolean;
+  /** Run each transfer's data phase on a native thread when the addon is built (default true); false = the event loop. */
+  nativePump?: boolean;
 }
 
 export interface TftpServer {
@@ -85,6 +89,22 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
     if (!closed) sock.send(encodePacket({ op: 'ERROR', code, message }), port, ip, () => {});
   };
 
+  const reportDone = (req: Request, a: TransferSummary, engine: 'native' | 'dgram', segmentOffload: boolean) =>
+    emit('tftp.complete', req, {
+      bytes: a.bytes,
+      ms: Math.round(a.durationMs),
+      blksize: a.blksize,
+      windowsize: a.windowsize,
+      retransmissions: a.retransmissions,
+      engine,
+      segmentOffload,
+    });
+  const reportFail = (req: Request, a: { reason: FailReason; clientError?: { code: number; message: string } | undefined; afterOack: boolean; retransmissions: number }) => {
+    // UEFI firmware declines our OACK with error 8 after a tsize probe, then asks again: not a fault.
+    const probe = a.reason === 'client-error' && a.afterOack && a.clientError?.code === ErrorCode.OPTION_REFUSED;
+    emit('tftp.error', req, { reason: a.reason, ...(a.clientError ? { clientError: a.clientError } : {}), probe, retransmissions: a.retransmissions }, probe ? 'info' : 'warn');
+  };
+
   const release = (req: Request) => {
     pending.delete(req.key);
     const { run, expired } = slots.release(now());
@@ -112,6 +132,14 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
       source = converted;
     }
     const neg = negotiate(req.options, source.size, limits);
+    if (opts.nativePump !== false && nativeTransfersAvailable()) {
+      const data = await source.whole();
+      if (closed) {
+        source.close();
+        return release(req);
+      }
+      if (data && runNative(req, source, neg, data)) return;
+    }
     const session = new TransferSession({ source, ...neg, retries });
     const sock = dgram.createSocket({ type: 'udp4', lookup: literalLookup as never });
     let timer: NodeJS.Timeout | null = null;
@@ -180,23 +208,13 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
             arm(now() + a.ms);
             break;
           case 'done':
-            emit('tftp.complete', req, {
-              bytes: a.bytes,
-              ms: Math.round(a.durationMs),
-              blksize: a.blksize,
-              windowsize: a.windowsize,
-              retransmissions: a.retransmissions,
-              segmentOffload: batcher !== null,
-            });
+            reportDone(req, a, 'dgram', batcher !== null);
             end();
             break;
-          case 'fail': {
-            // UEFI firmware declines our OACK with error 8 after a tsize probe, then asks again: not a fault.
-            const probe = a.reason === 'client-error' && a.afterOack && a.clientError?.code === ErrorCode.OPTION_REFUSED;
-            emit('tftp.error', req, { reason: a.reason, ...(a.clientError ? { clientError: a.clientError } : {}), probe, retransmissions: a.retransmissions }, probe ? 'info' : 'warn');
+          case 'fail':
+            reportFail(req, a);
             end();
             break;
-          }
         }
       }
       if (batched > 0 && !ended) flush();
@@ -237,6 +255,35 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
     if (opts.segmentOffload !== false) batcher = gsoBatcher(sock, req.ip, req.port);
     if (neg.oack) emit('tftp.oack', req, { options: Object.fromEntries(neg.oack) }, 'debug');
     run(session.start(now()));
+  }
+
+  /** The data phase on a native thread; false when it could not start (the caller uses the event loop). */
+  function runNative(req: Request, source: ClosableSource, neg: Negotiated, data: Buffer): boolean {
+    let ended = false;
+    const gso = opts.segmentOffload !== false;
+    let t: NativeTransfer | null;
+    try {
+      t = startNativeTransfer({ bind: opts.host, ip: req.ip, port: req.port, data, negotiated: neg, retries, gso }, (r) => {
+        if (ended) return;
+        ended = true;
+        if (r.kind === 'done') {
+          reportDone(req, { bytes: data.length, durationMs: r.durationMs, blksize: neg.blksize, windowsize: neg.windowsize, retransmissions: r.retransmissions }, 'native', gso);
+        } else if (r.kind === 'socket') {
+          emit('tftp.error', req, { reason: 'socket', message: r.message }, 'error');
+        } else if (r.kind !== 'aborted') {
+          const clientError = r.clientCode !== undefined ? { code: r.clientCode, message: r.clientMessage ?? '' } : undefined;
+          reportFail(req, { reason: r.kind, clientError, afterOack: r.afterOack, retransmissions: r.retransmissions });
+        }
+        source.close();
+        release(req);
+      });
+    } catch {
+      t = null; // e.g. a host name instead of an address to bind: the dgram path resolves it
+    }
+    if (!t) return false;
+    req.abort = t.abort;
+    if (neg.oack) emit('tftp.oack', req, { options: Object.fromEntries(neg.oack) }, 'debug');
+    return true;
   }
 
   function onRequest(msg: Buffer, rinfo: dgram.RemoteInfo): void {

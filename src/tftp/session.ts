@@ -29,6 +29,9 @@ export interface TransferSummary {
   retransmissions: number;
 }
 
+/** Back-off ceiling for a base timeout: up to 8× the base, at most 10 s (never below the base). */
+export const maxTimeoutFor = (timeoutMs: number): number => Math.max(timeoutMs, Math.min(timeoutMs * 8, 10_000));
+
 export type FailReason = 'timeout' | 'client-error' | 'illegal-operation';
 
 export type SessionAction =
@@ -63,7 +66,7 @@ export class TransferSession {
     // RFC 1350 §6: a block shorter than blksize ends the transfer, so an exact multiple needs an empty last block.
     this.lastBlock = Math.floor(opts.source.size / opts.blksize) + 1;
     this.timeout = opts.timeoutMs;
-    this.maxTimeoutMs = opts.maxTimeoutMs ?? Math.max(opts.timeoutMs, Math.min(opts.timeoutMs * 8, 10_000));
+    this.maxTimeoutMs = opts.maxTimeoutMs ?? maxTimeoutFor(opts.timeoutMs);
   }
 
   get finished(): boolean {

@@ -1,38 +1,15 @@
-// Batched DATA sends through Linux UDP GSO (native/udp-gso): one sendmsg() per run of datagrams instead of
+// Batched DATA sends through Linux UDP GSO (native/tftp-io): one sendmsg() per run of datagrams instead of
 // one dgram.send() each. Optional: when the addon is not built or the kernel refuses, sends fall back to dgram.
 import type dgram from 'node:dgram';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-
-interface Addon {
-  sendSegments(fd: number, ip: string, port: number, buffers: Buffer[], segmentSize: number): number;
-}
+import { nativeAddon } from './native-addon.js';
 
 /** The kernel cuts at most 64 segments from one send (UDP_MAX_SEGMENTS), and one UDP payload is ≤ 65507 bytes. */
 const MAX_SEGMENTS = 64;
 const MAX_GSO_BYTES = 65507;
 
-let addon: Addon | null | undefined;
-
-function load(): Addon | null {
-  if (addon !== undefined) return addon;
-  addon = null;
-  if (process.platform !== 'linux') return addon;
-  // src/tftp → repo root, and dist/tftp → repo root: the addon lives beside package.json either way.
-  const file = fileURLToPath(new URL('../../native/udp-gso/build/Release/udp_gso.node', import.meta.url));
-  if (!existsSync(file)) return addon;
-  try {
-    addon = createRequire(import.meta.url)(file) as Addon;
-  } catch {
-    addon = null; // built for another Node ABI: dgram still works
-  }
-  return addon;
-}
-
 /** Whether the native batch sender is loaded (reported in tftp.complete events and by the bench). */
 export function segmentOffloadAvailable(): boolean {
-  return load() !== null;
+  return nativeAddon() !== null;
 }
 
 /** The OS descriptor of a bound dgram socket; Node keeps it in a private handle, so probe defensively. */
@@ -55,7 +32,7 @@ const EAGAIN = 11;
 
 /** A batcher for one transfer socket and peer, or null when GSO cannot be used. */
 export function gsoBatcher(sock: dgram.Socket, ip: string, port: number): DatagramBatcher | null {
-  const a = load();
+  const a = nativeAddon();
   const fd = a ? socketFd(sock) : null;
   if (!a || fd === null) return null;
   let broken = false;

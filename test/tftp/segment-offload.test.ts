@@ -1,4 +1,4 @@
-// DATA runs through Linux UDP GSO (native/udp-gso) and through plain dgram give the same bytes to a real client,
+// DATA runs through Linux UDP GSO (native/tftp-io) and through plain dgram give the same bytes to a real client,
 // including windows that end on a short or empty last block, retransmitted windows, and rollover-free sizes.
 import t from 'tap';
 import { writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ const sizes = [1, 1468, 1468 * 16, 1468 * 16 + 1, 1468 * 64 * 3 + 700, 2_000_000
 t.before(requireTools);
 
 t.test('the native batch sender is built', async (t) => {
-  t.ok(segmentOffloadAvailable(), 'native/udp-gso/build/Release/udp_gso.node loads (built by `npm ci` via scripts/build-native.mjs; needs g++, make, python3)');
+  t.ok(segmentOffloadAvailable(), 'native/tftp-io/build/Release/tftp_io.node loads (built by `npm ci` via scripts/build-native.mjs; needs g++, make, python3)');
 });
 
 for (const offload of [true, false]) {

@@ -1,0 +1,54 @@
+// Loads pbxboot's optional native addon (native/tftp-io, built by `npm ci`'s postinstall); null when absent or
+// built for another Node ABI, and every caller then falls back to node:dgram.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export interface PumpStart {
+  /** Local IPv4 address the transfer socket binds (port 0: the kernel picks the TID). */
+  bind: string;
+  ip: string;
+  port: number;
+  data: Buffer;
+  blksize: number;
+  windowsize: number;
+  timeoutMs: number;
+  maxTimeoutMs: number;
+  retries: number;
+  /** The encoded OACK to send first (RFC 2347), or null to start with DATA 1. */
+  oack: Buffer | null;
+  gso: boolean;
+}
+
+export interface PumpResult {
+  kind: 'done' | 'timeout' | 'client-error' | 'illegal-operation' | 'socket' | 'aborted';
+  durationMs: number;
+  retransmissions: number;
+  afterOack: boolean;
+  clientCode?: number;
+  clientMessage?: string;
+  message?: string;
+}
+
+export interface NativeAddon {
+  sendSegments(fd: number, ip: string, port: number, buffers: Buffer[], segmentSize: number): number;
+  startTransfer(o: PumpStart, onEnd: (r: PumpResult) => void): { port: number; handle: unknown };
+  abortTransfer(handle: unknown): void;
+}
+
+let addon: NativeAddon | null | undefined;
+
+export function nativeAddon(): NativeAddon | null {
+  if (addon !== undefined) return addon;
+  addon = null;
+  if (process.platform !== 'linux') return addon;
+  // src/tftp → repo root, and dist/tftp → repo root: the addon lives beside package.json either way.
+  const file = fileURLToPath(new URL('../../native/tftp-io/build/Release/tftp_io.node', import.meta.url));
+  if (!existsSync(file)) return addon;
+  try {
+    addon = createRequire(import.meta.url)(file) as NativeAddon;
+  } catch {
+    addon = null;
+  }
+  return addon;
+}
