@@ -21,8 +21,9 @@ const RELAY_CLI = '10.88.1.1';
 const CLI_RELAY = '10.88.1.2/24';
 const RELAY_SRV = '10.88.2.1/24';
 const SRV_RELAY = '10.88.2.2';
-// pbxboot-dgram: the same server with tftp.segmentOffload false (no UDP GSO), to show what the native sender adds.
-const ports = { pbxboot: 6969, 'pbxboot-dgram': 6970, 'tftpd-hpa': 7069, dnsmasq: 69, atftpd: 7169 } as const;
+// pbxboot-dgram: the same server on the event loop without UDP GSO (tftp.nativePump and tftp.segmentOffload false);
+// pbxboot-sleep: the native pump without busy-polling (tftp.busyPollUs 0). They show what each native part adds.
+const ports = { pbxboot: 6969, 'pbxboot-dgram': 6970, 'pbxboot-sleep': 6971, 'tftpd-hpa': 7069, dnsmasq: 69, atftpd: 7169 } as const;
 type Server = keyof typeof ports;
 
 async function waitReady(p: ResultPromise, what: string): Promise<void> {
@@ -94,7 +95,8 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
       return ready ? waitReady(p, what) : Promise.resolve();
     };
     await spawn(srv, process.execPath, ['--import', 'tsx', join(repo, 'bench/tftp-server-child.ts'), JSON.stringify({ port: ports.pbxboot, root, maxTransfers: 64 })], 'pbxboot');
-    await spawn(srv, process.execPath, ['--import', 'tsx', join(repo, 'bench/tftp-server-child.ts'), JSON.stringify({ port: ports['pbxboot-dgram'], root, maxTransfers: 64, segmentOffload: false })], 'pbxboot-dgram');
+    await spawn(srv, process.execPath, ['--import', 'tsx', join(repo, 'bench/tftp-server-child.ts'), JSON.stringify({ port: ports['pbxboot-dgram'], root, maxTransfers: 64, segmentOffload: false, nativePump: false })], 'pbxboot-dgram');
+    await spawn(srv, process.execPath, ['--import', 'tsx', join(repo, 'bench/tftp-server-child.ts'), JSON.stringify({ port: ports['pbxboot-sleep'], root, maxTransfers: 64, busyPollUs: 0 })], 'pbxboot-sleep');
     if (!segmentOffloadAvailable()) ctx.log('WARNING: native/tftp-io is not built (npm run build:native): pbxboot runs on node:dgram alone');
     // tftpd-hpa in the foreground (-L), dnsmasq as TFTP only (--port=0 turns DNS off).
     await spawn(srv, '/usr/sbin/in.tftpd', ['-L', '-s', root, '-a', `0.0.0.0:${ports['tftpd-hpa']}`, '-u', 'root'], 'tftpd-hpa', false);
@@ -135,14 +137,14 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
     ] as const) {
       const lockBest: Record<string, number> = {};
       for (const blksize of ['512', '1468']) {
-        const fig = await bestOf(reps, host, ['tftpd-hpa', 'dnsmasq', 'atftpd', 'pbxboot'], file, size, blksize === '512' ? {} : { blksize });
+        const fig = await bestOf(reps, host, ['tftpd-hpa', 'dnsmasq', 'atftpd', 'pbxboot-dgram', 'pbxboot-sleep', 'pbxboot'], file, size, blksize === '512' ? {} : { blksize });
         for (const s of ['tftpd-hpa', 'dnsmasq', 'atftpd'] as const) lockBest[s] = Math.max(lockBest[s] ?? 0, fig[s] ?? 0);
         rows.push({
           group: 'tftp',
           metric: `${(size / 1048576).toFixed(1)} MiB lock-step, blksize ${blksize}, ${link}`,
           unit: 'MB/s',
           pbxboot: fig.pbxboot ?? null,
-          peers: { 'tftpd-hpa': fig['tftpd-hpa'] ?? null, dnsmasq: fig.dnsmasq ?? null, atftpd: fig.atftpd ?? null },
+          peers: { 'tftpd-hpa': fig['tftpd-hpa'] ?? null, dnsmasq: fig.dnsmasq ?? null, atftpd: fig.atftpd ?? null, 'pbxboot on the event loop': fig['pbxboot-dgram'] ?? null, 'pbxboot pump, no busy-poll': fig['pbxboot-sleep'] ?? null },
           higherIsBetter: true,
           note: link === 'bare veth' ? 'target ≥ every peer' : undefined,
         });
@@ -154,7 +156,7 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
           metric: `${(bigSize / 1048576).toFixed(0)} MiB windowsize ${ws}, blksize 1468, ${link}`,
           unit: 'MB/s',
           pbxboot: fig.pbxboot ?? null,
-          peers: { [`atftpd windowsize ${ws}`]: fig.atftpd ?? null, 'pbxboot without GSO': fig['pbxboot-dgram'] ?? null, 'dnsmasq best lock-step': lockBest.dnsmasq ?? null },
+          peers: { [`atftpd windowsize ${ws}`]: fig.atftpd ?? null, 'pbxboot on the event loop, no GSO': fig['pbxboot-dgram'] ?? null, 'dnsmasq best lock-step': lockBest.dnsmasq ?? null },
           higherIsBetter: true,
           note: ws === '16' && link !== 'bare veth' ? 'target ≥ atftpd, ≥ 8× dnsmasq' : 'target ≥ atftpd (tftpd-hpa, dnsmasq: no windowsize)',
         });

@@ -49,6 +49,7 @@ export async function startNetboot(config: Config, store: StateStore, sink: Even
     perClientRate: { perSecond: t.ratePerSecond, burst: t.rateBurst },
     segmentOffload: t.segmentOffload,
     nativePump: t.nativePump,
+    busyPollUs: t.busyPollUs,
     sink,
   });
   let dhcp: DhcpServerHandle | null = null;

@@ -24,6 +24,7 @@ export const settableKeys: Record<string, 'string' | 'number' | 'boolean' | 'jso
   'tftp.rateBurst': 'number',
   'tftp.segmentOffload': 'boolean',
   'tftp.nativePump': 'boolean',
+  'tftp.busyPollUs': 'number',
   'netboot.routerAdvertisement': 'boolean',
   'http.host': 'string',
   'http.port': 'number',

@@ -68,6 +68,8 @@ export const configSchema = z.strictObject({
       segmentOffload: z.boolean().default(true),
       /** each transfer's data phase on a native thread (native/tftp-io) when built; false = on the event loop */
       nativePump: z.boolean().default(true),
+      /** native pump: µs to busy-poll for each ACK before sleeping (saves a wake-up per lock-step block); 0 = never */
+      busyPollUs: z.number().int().min(0).max(1000).default(50),
     })
     .prefault({}),
   netboot: z

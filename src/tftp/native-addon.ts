@@ -18,6 +18,8 @@ export interface PumpStart {
   /** The encoded OACK to send first (RFC 2347), or null to start with DATA 1. */
   oack: Buffer | null;
   gso: boolean;
+  /** Busy-poll for the next ACK this long before sleeping (at most one spinning thread per spare CPU). */
+  spinUs: number;
 }
 
 export interface PumpResult {

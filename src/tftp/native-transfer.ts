@@ -19,7 +19,7 @@ export function nativeTransfersAvailable(): boolean {
 
 /** Starts the transfer, or returns null when the addon is missing. Throws when the socket cannot be bound. */
 export function startNativeTransfer(
-  o: { bind: string; ip: string; port: number; data: Buffer; negotiated: Negotiated; retries: number; gso: boolean },
+  o: { bind: string; ip: string; port: number; data: Buffer; negotiated: Negotiated; retries: number; gso: boolean; busyPollUs: number },
   onEnd: (r: PumpResult) => void,
 ): NativeTransfer | null {
   const addon = nativeAddon();
@@ -38,6 +38,7 @@ export function startNativeTransfer(
       retries: o.retries,
       oack: n.oack ? encodePacket({ op: 'OACK', options: n.oack }) : null,
       gso: o.gso,
+      spinUs: o.busyPollUs,
     },
     onEnd,
   );

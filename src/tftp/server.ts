@@ -38,6 +38,8 @@ export interface TftpServerOptions {
   segmentOffload?: boolean;
   /** Run each transfer's data phase on a native thread when the addon is built (default true); false = the event loop. */
   nativePump?: boolean;
+  /** Native pump: busy-poll this many µs for each ACK before sleeping (default 50; 0 = always sleep). */
+  busyPollUs?: number;
 }
 
 export interface TftpServer {
@@ -263,7 +265,7 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
     const gso = opts.segmentOffload !== false;
     let t: NativeTransfer | null;
     try {
-      t = startNativeTransfer({ bind: opts.host, ip: req.ip, port: req.port, data, negotiated: neg, retries, gso }, (r) => {
+      t = startNativeTransfer({ bind: opts.host, ip: req.ip, port: req.port, data, negotiated: neg, retries, gso, busyPollUs: opts.busyPollUs ?? 50 }, (r) => {
         if (ended) return;
         ended = true;
         if (r.kind === 'done') {
