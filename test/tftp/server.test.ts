@@ -160,6 +160,41 @@ for (const engine of ['native', 'dgram'] as const) {
       t.match((await intruder!).packets, [{ op: 'ERROR', code: 5 }]);
     });
 
+    t.test('lock-step: every ACK sent twice never doubles the DATA (sorcerer\'s apprentice)', async (t) => {
+      const dir = t.testdir({ root: { f: 'y'.repeat(512 * 20 + 100) } });
+      const { port, events } = await server(t, join(dir, 'root'), { timeoutMs: 2000 });
+      const r = await rawExchange({ host: H, port }, { op: 'RRQ', filename: 'f', mode: 'octet', options: [] }, (p, reply) => {
+        if (p.op !== 'DATA') return 'stop';
+        reply({ op: 'ACK', block: p.block });
+        reply({ op: 'ACK', block: p.block });
+        return p.data.length < 512 ? 'stop' : 'continue';
+      });
+      await new Promise((res) => setTimeout(res, 100)); // any doubled DATA would arrive now
+      const blocks = r.packets.map((p) => (p.op === 'DATA' ? p.block : -1));
+      t.same(blocks, Array.from({ length: 21 }, (_, i) => i + 1), 'each block exactly once, in order');
+      await settle(events, 1);
+      t.match(events.find((e) => e.stage === 'tftp.complete'), { detail: { retransmissions: 0, engine } });
+    });
+
+    t.test('DATA from the client ends the transfer with error 4; a client ERROR ends it with its code', async (t) => {
+      const dir = t.testdir({ root: { f: 'z'.repeat(3000) } });
+      const { s, port, events } = await server(t, join(dir, 'root'), { timeoutMs: 2000 });
+      const bad = await rawExchange({ host: H, port }, { op: 'RRQ', filename: 'f', mode: 'octet', options: [] }, (p, reply) => {
+        if (p.op === 'DATA') reply({ op: 'DATA', block: 1, data: Buffer.from('x') });
+        return p.op === 'ERROR' ? 'stop' : 'continue';
+      });
+      t.match(bad.packets.at(-1), { op: 'ERROR', code: 4 });
+      const quit = await rawExchange({ host: H, port }, { op: 'RRQ', filename: 'f', mode: 'octet', options: [] }, (p, reply) => {
+        reply({ op: 'ERROR', code: 3, message: 'disk full' });
+        return 'stop';
+      });
+      t.match(quit.packets, [{ op: 'DATA', block: 1 }], 'no more DATA after the client\'s ERROR');
+      for (let i = 0; i < 100 && s.stats().running > 0; i++) await new Promise((res) => setTimeout(res, 10));
+      const errs = events.filter((e) => e.stage === 'tftp.error').map((e) => e.detail);
+      t.match(errs, [{ reason: 'illegal-operation' }, { reason: 'client-error', clientError: { code: 3, message: 'disk full' } }]);
+      t.same(s.stats(), { running: 0, waiting: 0 }, 'both slots released');
+    });
+
     t.test('traversal suite: every escape attempt is error 2 and a tftp.denied event', async (t) => {
       const dir = t.testdir({ root: { 'ok.bin': 'fine', sub: { 'x.bin': 'x' } }, secret: { 'key.pem': 'SECRET' } });
       const root = join(dir, 'root');
