@@ -102,3 +102,50 @@ t.test('on the wire: 30,000 random and mutated packets at the server port and a 
   t.equal(r.exitCode, 0, r.exitCode === 0 ? 'atftp ok' : r.stderr);
   t.equal(shaFile(out), sha(data), 'served after 30,000 fuzz packets');
 });
+
+t.test('from the client itself: 9,000 fuzz packets into 300 native-pump transfers, then a clean transfer', async (t) => {
+  // The pump (native/tftp-io) parses what the client sends in C: feed it mutated and random datagrams from
+  // the client's own address and port (the right TID), which the foreign-TID check does not screen out.
+  await requireTools();
+  const dir = t.testdir({ root: {}, out: {} });
+  const data = randomBytes(50_000);
+  writeFileSync(join(dir, 'root', 'f.bin'), data);
+  let ended = 0;
+  const server = await startTftpServer({
+    host: '127.0.0.1',
+    port: 0,
+    root: join(dir, 'root'),
+    maxTransfers: 8,
+    sink: { emit: (e) => void (e.stage === 'tftp.complete' || e.stage === 'tftp.error' ? ended++ : 0) },
+    timeoutMs: 50,
+    retries: 2,
+  });
+  t.teardown(() => server.close());
+  const packets = fc.sample(anyPacket, { numRuns: 9_000, seed: 7 });
+  const one = (k: number) =>
+    new Promise<void>((resolve) => {
+      const sock = dgram.createSocket('udp4');
+      const done = () => {
+        sock.close();
+        resolve();
+      };
+      const timer = setTimeout(done, 2000);
+      sock.once('message', (_m, tid) => {
+        for (let i = 0; i < 30; i++) sock.send(packets[k * 30 + i]!, tid.port, tid.address);
+        // End it the polite way if the fuzz did not: a client ERROR is a valid ending.
+        sock.send(encodePacket({ op: 'ERROR', code: 0, message: 'done' }), tid.port, tid.address, () => {
+          clearTimeout(timer);
+          setTimeout(done, 5);
+        });
+      });
+      sock.bind({ address: '127.0.0.1', port: 0 }, () => sock.send(encodePacket({ op: 'RRQ', filename: 'f.bin', mode: 'octet', options: k % 2 ? [['windowsize', '4']] : [] }), server.address.port, '127.0.0.1'));
+    });
+  for (let k = 0; k < 300; k += 6) await Promise.all([0, 1, 2, 3, 4, 5].map((i) => one(k + i)));
+  for (let i = 0; i < 300 && server.stats().running > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  t.same(server.stats(), { running: 0, waiting: 0 }, 'every fuzzed transfer ended and freed its slot');
+  t.ok(ended >= 300, `${ended} transfers reported an ending`);
+  const out = join(dir, 'out', 'after');
+  const r = await atftpGet('127.0.0.1', server.address.port, 'f.bin', out, { blksize: '1468' });
+  t.equal(r.exitCode, 0, r.exitCode === 0 ? 'atftp ok' : r.stderr);
+  t.equal(shaFile(out), sha(data), 'served after the fuzz');
+});
