@@ -373,8 +373,9 @@ static void deliver(napi_env env, napi_value cb, void *context, void *data) {
 }
 
 static void report(pump *p) {
-  napi_call_threadsafe_function(p->tsfn, p, napi_tsfn_blocking);
-  napi_release_threadsafe_function(p->tsfn, napi_tsfn_release);
+  napi_threadsafe_function tsfn = p->tsfn; /* once queued, deliver() may free p on the JS thread */
+  napi_call_threadsafe_function(tsfn, p, napi_tsfn_blocking);
+  napi_release_threadsafe_function(tsfn, napi_tsfn_release);
 }
 
 static void handle_finalize(napi_env env, void *data, void *hint) {
