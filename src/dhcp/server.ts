@@ -96,7 +96,8 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
     return d;
   };
   const emit = (level: EventLevel, stage: string, f: ClientFacts | null, detail: Record<string, unknown>, node?: BootNode | null): void =>
-    o.sink.emit({ stage, level, mac: f?.mac ?? null, node: node?.id ?? null, detail: f ? Object.assign({}, common(f), detail) : detail });
+    // time set here: the event log would otherwise copy the whole event to add it
+    o.sink.emit({ time: now(), stage, level, mac: f?.mac ?? null, node: node?.id ?? null, detail: f ? Object.assign({}, common(f), detail) : detail });
 
   if (o.mode === 'off') {
     return { close: async () => {}, setReservations: () => {}, stats: () => stats, bound: () => new Map() };

@@ -18,17 +18,6 @@ const SQLITE_CHUNKS = [256, 64, 16, 4, 1] as const;
 const sqliteInserts = new Map<number, string>(SQLITE_CHUNKS.map((n) => [n, `INSERT INTO boot_events (${cols.join(',')}) VALUES ${valuesList(n, cols.length)}`]));
 const sqliteInsert = (n: number): string => sqliteInserts.get(n)!;
 
-export function completeEvent(e: BootEventInput, now: number): Omit<BootEvent, 'id'> {
-  return {
-    time: e.time ?? now,
-    mac: e.mac ?? null,
-    node: e.node ?? null,
-    stage: e.stage,
-    level: e.level ?? 'info',
-    detail: e.detail ?? {},
-  };
-}
-
 export class EventsRepo {
   constructor(private readonly db: SqlDb) {}
 
@@ -36,7 +25,8 @@ export class EventsRepo {
   async append(input: readonly BootEventInput[], db: SqlDb = this.db): Promise<BootEvent[]> {
     if (input.length === 0) return [];
     const now = Date.now();
-    const evs = input.map((e) => completeEvent(e, now));
+    // The returned objects are built once, ids filled in once written.
+    const evs: BootEvent[] = input.map((e) => ({ id: 0, time: e.time ?? now, mac: e.mac ?? null, node: e.node ?? null, stage: e.stage, level: e.level ?? 'info', detail: e.detail ?? {} }));
     const rowOf = (e: Omit<BootEvent, 'id'>): Param[] => [e.time, e.mac, e.node, e.stage, e.level, JSON.stringify(e.detail)];
     if (db.dialect === 'sqlite') {
       // Multi-row VALUES in fixed chunk sizes (few cached statements), all in one batch: on a file database it is
@@ -52,12 +42,11 @@ export class EventsRepo {
         return [sqliteInsert(size), params];
       });
       const res = await db.batch(stmts);
-      const out: BootEvent[] = [];
       chunks.forEach(({ start, size }, c) => {
         const first = res[c]!.lastId! - size + 1;
-        for (let j = 0; j < size; j++) out.push({ id: first + j, ...evs[start + j]! });
+        for (let j = 0; j < size; j++) evs[start + j]!.id = first + j;
       });
-      return out;
+      return evs;
     }
     return db.tx(async (tx) => {
       const out: BootEvent[] = [];
@@ -68,7 +57,7 @@ export class EventsRepo {
         const params: Param[] = [];
         for (const e of chunk) params.push(...rowOf(e));
         const ids = await tx.all<{ id: number }>(`INSERT INTO boot_events (${cols.join(',')}) VALUES ${valuesList(chunk.length, cols.length)} RETURNING id`, params);
-        chunk.forEach((e, j) => out.push({ id: Number(ids[j]!.id), ...e }));
+        chunk.forEach((e, j) => out.push(Object.assign(e, { id: Number(ids[j]!.id) })));
       }
       return out;
     });
