@@ -9,7 +9,11 @@ import { EventsRepo } from '../../../src/store/events-repo.js';
 import { migrate } from '../../../src/store/migrate.js';
 import { openSqlite } from '../../../src/store/sqlite.js';
 
-const db = openSqlite(process.argv[2]!);
+if (!process.argv[2]) {
+  console.log('usage: dhcp-crash-child.ts <sqlite file> <client port> (started by sqlite-writer.test.ts)');
+  process.exit(0);
+}
+const db = openSqlite(process.argv[2]);
 await migrate(db, 'state');
 const port = 20_000 + (process.pid % 20_000);
 await startDhcpServer({
