@@ -1,5 +1,5 @@
-// TFTP server adapter: owns the UDP sockets and timers, one ephemeral socket (TID, RFC 1350 §4) per transfer;
-// every decision is made by the pure session, negotiation, path and admission modules.
+// TFTP server adapter: owns the well-known port, admits requests and hands each transfer to an engine with its own
+// socket (TID, RFC 1350 §4): the native pump or the event loop. Every decision is made by the pure modules.
 import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import type { EventSink } from '../events/event.js';
@@ -9,10 +9,9 @@ import { negotiate } from './negotiate.js';
 import { toNetascii } from './netascii.js';
 import { ErrorCode, decodePacket, encodePacket, type TftpOptions, type TftpPacket } from './packet.js';
 import { confinePath, defaultPathLimits } from './paths.js';
-import { startNativeTransfer, nativeTransfersAvailable, type NativeTransfer } from './native-transfer.js';
-import type { Negotiated } from './negotiate.js';
-import { TransferSession, type FailReason, type SessionAction, type TransferSummary } from './session.js';
-import { gsoBatcher, type DatagramBatcher } from './udp-gso.js';
+import { literalLookup, startDgramTransfer } from './dgram-transfer.js';
+import { startNativeTransfer, nativeTransfersAvailable } from './native-transfer.js';
+import type { FailReason, TransferEnd, TransferSummary } from './session.js';
 
 export interface TftpServerOptions {
   host: string;
@@ -60,10 +59,6 @@ interface Request {
 }
 
 const now = (): number => performance.now();
-
-/** Peers are always IP literals: answering the lookup synchronously lets send() go out inside the ACK
- *  handler instead of a tick later (dns.lookup defers even for literals), which is the lock-step latency. */
-const literalLookup = (address: string, _family: unknown, cb: (err: null, address: string, family: number) => void): void => cb(null, address, 4);
 
 export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServer> {
   const sink = opts.sink;
@@ -134,158 +129,29 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<TftpServ
       source = converted;
     }
     const neg = negotiate(req.options, source.size, limits);
-    if (opts.nativePump !== false && nativeTransfersAvailable()) {
-      const data = await source.whole();
-      if (closed) {
-        source.close();
-        return release(req);
-      }
-      if (data && runNative(req, source, neg, data)) return;
-    }
-    const session = new TransferSession({ source, ...neg, retries });
-    const sock = dgram.createSocket({ type: 'udp4', lookup: literalLookup as never });
-    let timer: NodeJS.Timeout | null = null;
-    let timerDue = 0;
-    let deadline = 0;
-    let ended = false;
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      if (timer) clearTimeout(timer);
+    const segmentOffload = opts.segmentOffload !== false;
+    const finish = (engine: 'native' | 'dgram') => (e: TransferEnd, gso = segmentOffload) => {
+      if (e.kind === 'done') reportDone(req, e, engine, gso);
+      else if (e.kind === 'fail') reportFail(req, e);
+      else if (e.kind === 'socket') emit('tftp.error', req, { reason: 'socket', message: e.message }, 'error');
       source.close();
-      // dgram sends resolve the address asynchronously: closing now would swallow a final ERROR.
-      setTimeout(() => {
-        try {
-          sock.close();
-        } catch {
-          /* already closed */
-        }
-      }, 20).unref();
       release(req);
     };
-    req.abort = end;
-    const fire = () => {
-      timer = null;
-      const t = now();
-      if (t < deadline - 0.5) return arm(deadline);
-      run(session.onTimer(t));
-    };
-    const arm = (due: number) => {
-      deadline = due;
-      if (timer && timerDue <= due) return; // the pending timer fires first and re-arms lazily
-      if (timer) clearTimeout(timer);
-      timerDue = due;
-      timer = setTimeout(fire, Math.max(0, due - now()));
-    };
-    // DATA of one window goes out as a batch (header + payload pairs, no copy) when GSO is available.
-    // The batch is copied into the kernel before send() returns, so its headers are reused window after window;
-    // a datagram left to dgram (which may queue it) gets a header of its own.
-    let batcher: DatagramBatcher | null = null;
-    const parts: Buffer[] = [];
-    const headers: Buffer[] = [];
-    let batched = 0;
-    const flush = () => {
-      const took = batcher ? batcher.send(parts, batched, 4 + session.blksize) : 0;
-      for (let i = took; i < batched; i++) sock.send([Buffer.from(parts[2 * i]!), parts[2 * i + 1]!], req.port, req.ip);
-      parts.length = 0;
-      batched = 0;
-    };
-    const queueData = (block: number, data: Uint8Array) => {
-      const h = (headers[batched] ??= Buffer.from([0, 3, 0, 0]));
-      h[2] = block >>> 8;
-      h[3] = block & 0xff;
-      parts.push(h, Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-      batched++;
-    };
-    const run = (actions: SessionAction[]) => {
-      for (const a of actions) {
-        if (ended) return;
-        if (batched > 0 && (a.type !== 'send' || a.packet.op !== 'DATA')) flush();
-        switch (a.type) {
-          case 'send':
-            if (a.packet.op === 'DATA') queueData(a.packet.block, a.packet.data);
-            else sock.send(encodePacket(a.packet), req.port, req.ip);
-            break;
-          case 'timer':
-            arm(now() + a.ms);
-            break;
-          case 'done':
-            reportDone(req, a, 'dgram', batcher !== null);
-            end();
-            break;
-          case 'fail':
-            reportFail(req, a);
-            end();
-            break;
-        }
-      }
-      if (batched > 0 && !ended) flush();
-    };
-    sock.on('message', (msg, rinfo) => {
-      if (ended) return;
-      if (rinfo.port !== req.port || rinfo.address !== req.ip) {
-        // RFC 1350 §4: a packet from a foreign TID gets error 5 and the transfer carries on.
-        sendError(sock, rinfo.address, rinfo.port, ErrorCode.UNKNOWN_TID, 'unknown transfer ID');
+    const target = { host: opts.host, ip: req.ip, port: req.port, negotiated: neg, retries, segmentOffload };
+    if (opts.nativePump !== false && nativeTransfersAvailable()) {
+      const data = await source.whole();
+      if (closed) return finish('native')({ kind: 'aborted' });
+      const t = data ? startNativeTransfer({ ...target, data, busyPollUs: opts.busyPollUs ?? 50 }, finish('native')) : null;
+      if (t) {
+        req.abort = t.abort;
+        if (neg.oack) emit('tftp.oack', req, { options: Object.fromEntries(neg.oack) }, 'debug');
         return;
       }
-      let p: TftpPacket;
-      try {
-        p = decodePacket(msg);
-      } catch {
-        return; // a mangled datagram is treated as lost; the timer recovers
-      }
-      run(session.onPacket(p, now()));
-    });
-    sock.on('error', (err) => {
-      if (ended) return;
-      emit('tftp.error', req, { reason: 'socket', message: err.message }, 'error');
-      end();
-    });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        sock.once('error', reject);
-        sock.bind({ address: opts.host === '0.0.0.0' ? undefined : opts.host, port: 0 }, () => {
-          sock.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (err) {
-      emit('tftp.error', req, { reason: 'socket', message: (err as Error).message }, 'error');
-      return end();
     }
-    if (closed) return end();
-    if (opts.segmentOffload !== false) batcher = gsoBatcher(sock, req.ip, req.port);
     if (neg.oack) emit('tftp.oack', req, { options: Object.fromEntries(neg.oack) }, 'debug');
-    run(session.start(now()));
-  }
-
-  /** The data phase on a native thread; false when it could not start (the caller uses the event loop). */
-  function runNative(req: Request, source: ClosableSource, neg: Negotiated, data: Buffer): boolean {
-    let ended = false;
-    const gso = opts.segmentOffload !== false;
-    let t: NativeTransfer | null;
-    try {
-      t = startNativeTransfer({ bind: opts.host, ip: req.ip, port: req.port, data, negotiated: neg, retries, gso, busyPollUs: opts.busyPollUs ?? 50 }, (r) => {
-        if (ended) return;
-        ended = true;
-        if (r.kind === 'done') {
-          reportDone(req, { bytes: data.length, durationMs: r.durationMs, blksize: neg.blksize, windowsize: neg.windowsize, retransmissions: r.retransmissions }, 'native', gso);
-        } else if (r.kind === 'socket') {
-          emit('tftp.error', req, { reason: 'socket', message: r.message }, 'error');
-        } else if (r.kind !== 'aborted') {
-          const clientError = r.clientCode !== undefined ? { code: r.clientCode, message: r.clientMessage ?? '' } : undefined;
-          reportFail(req, { reason: r.kind, clientError, afterOack: r.afterOack, retransmissions: r.retransmissions });
-        }
-        source.close();
-        release(req);
-      });
-    } catch {
-      t = null; // e.g. a host name instead of an address to bind: the dgram path resolves it
-    }
-    if (!t) return false;
+    const t = await startDgramTransfer({ ...target, source }, finish('dgram'));
     req.abort = t.abort;
-    if (neg.oack) emit('tftp.oack', req, { options: Object.fromEntries(neg.oack) }, 'debug');
-    return true;
+    if (closed) t.abort();
   }
 
   function onRequest(msg: Buffer, rinfo: dgram.RemoteInfo): void {

@@ -34,6 +34,14 @@ export const maxTimeoutFor = (timeoutMs: number): number => Math.max(timeoutMs, 
 
 export type FailReason = 'timeout' | 'client-error' | 'illegal-operation';
 
+/** How a transfer ended, whichever engine ran it (dgram-transfer.ts, native-transfer.ts). */
+export type TransferEnd =
+  | ({ kind: 'done' } & TransferSummary)
+  | { kind: 'fail'; reason: FailReason; clientError?: { code: number; message: string }; afterOack: boolean; retransmissions: number }
+  | { kind: 'socket'; message: string }
+  /** the server closed */
+  | { kind: 'aborted' };
+
 export type SessionAction =
   | { type: 'send'; packet: TftpPacket }
   /** (Re)arm the one retransmission timer of this transfer. */
