@@ -33,11 +33,14 @@ class SqliteDb implements SqlDb {
     return s;
   }
 
-  // Outside a transaction, wait for any running transaction to finish first.
+  // Outside a transaction, wait for any running transaction to finish first; a write lock held by another
+  // connection (the writer thread, another process) is waited for without blocking the event loop.
   private async gate<T>(fn: () => T): Promise<T> {
-    if (!this.inTx) while (this.state.busy) await this.state.queue;
     try {
-      return fn();
+      if (this.inTx) return fn();
+      return await whenNotBusy(fn, async () => {
+        while (this.state.busy) await this.state.queue;
+      });
     } catch (e) {
       throw wrap(e, this.describe);
     }
@@ -98,7 +101,12 @@ class SqliteDb implements SqlDb {
     if (this.inTx) return fn(this);
     const run = async () => {
       this.state.busy = true;
-      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        await whenNotBusy(() => this.db.exec('BEGIN IMMEDIATE'));
+      } catch (e) {
+        this.state.busy = false;
+        throw wrap(e, this.describe);
+      }
       try {
         const out = await fn(new SqliteDb(this.db, this.describe, true, this.state, this.cache, this.writer));
         this.db.exec('COMMIT');
@@ -119,6 +127,26 @@ class SqliteDb implements SqlDb {
     await this.writer.thread?.close(); // its queued batches commit first
     while (this.state.busy) await this.state.queue;
     if (this.db.open) this.db.close();
+  }
+}
+
+const BUSY_WAIT_MS = 5000;
+
+/**
+ * Runs fn, retrying while SQLite answers SQLITE_BUSY (another connection holds the write lock) for up to 5 s, with
+ * timers in between: SQLite's own busy timeout would sleep on the event loop thread, and the writer thread commits
+ * hundreds of times a second in a DHCP storm. `ready` runs before every try.
+ */
+async function whenNotBusy<T>(fn: () => T, ready?: () => Promise<void>): Promise<T> {
+  for (let waited = 0, delay = 1; ; waited += delay, delay = Math.min(2 * delay, 16)) {
+    await ready?.();
+    try {
+      return fn();
+    } catch (e) {
+      const busy = [e, (e as { cause?: unknown }).cause].some((x) => (x as { code?: string } | undefined)?.code === 'SQLITE_BUSY');
+      if (!busy || waited >= BUSY_WAIT_MS) throw e;
+    }
+    await new Promise((r) => setTimeout(r, delay));
   }
 }
 
@@ -147,7 +175,7 @@ export function openSqlite(path: string): SqlDb {
     db.pragma('foreign_keys = ON');
     // Multi-row statements inside a transaction keep a statement journal; in memory it costs no file writes.
     db.pragma('temp_store = MEMORY');
-    db.pragma('busy_timeout = 5000');
+    db.pragma('busy_timeout = 0'); // waits for another connection's write lock are timers (whenNotBusy), not sleeps
     return new SqliteDb(db, `sqlite:${path}`, false, undefined, undefined, { path: path === ':memory:' || path === '' ? null : path, thread: null });
   } catch (e) {
     throw new PbxbootError('E_DB', `cannot open SQLite database ${path}: ${(e as Error).message}`, {

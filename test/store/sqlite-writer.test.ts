@@ -96,3 +96,34 @@ t.test('every ACKed lease is in the database after the server is killed (SIGKILL
   const lost = [...acked].filter(([ip, mac]) => rows.get(ip) !== mac);
   t.same(lost, [], 'no ACKed lease is missing after the crash');
 });
+
+t.test("a write while another connection holds SQLite's write lock waits on timers, not on the event loop", async (t) => {
+  const dir = t.testdir({});
+  const path = join(dir, 'state.db');
+  const db = openSqlite(path);
+  t.teardown(() => db.close());
+  await migrate(db, 'state');
+  const other = new Database(path);
+  other.exec('BEGIN IMMEDIATE');
+  const started = Date.now();
+  const write = db.run("INSERT INTO settings (key, value) VALUES ('k', 'v')");
+  t.ok(Date.now() - started < 100, 'the call returned at once instead of sleeping in the busy handler');
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 5);
+  await new Promise((r) => setTimeout(r, 150));
+  t.ok(ticks >= 5, `timers kept running while the lock was held (${ticks})`);
+  other.exec('COMMIT');
+  other.close();
+  await write;
+  clearInterval(timer);
+  t.same(await db.get('SELECT value FROM settings WHERE key = ?', ['k']), { value: 'v' }, 'the write went through once the lock was free');
+  // A transaction waits the same way.
+  const lock = new Database(path);
+  lock.exec('BEGIN IMMEDIATE');
+  const tx = db.tx((x) => x.run("UPDATE settings SET value = 'w' WHERE key = 'k'"));
+  await new Promise((r) => setTimeout(r, 50));
+  lock.exec('COMMIT');
+  lock.close();
+  await tx;
+  t.same(await db.get('SELECT value FROM settings WHERE key = ?', ['k']), { value: 'w' });
+});
