@@ -1,5 +1,6 @@
-// DATA runs through Linux UDP GSO (native/tftp-io) and through plain dgram give the same bytes to a real client,
-// including windows that end on a short or empty last block, retransmitted windows, and rollover-free sizes.
+// DATA runs through Linux UDP GSO (native/tftp-io) and one datagram per send give the same bytes to a real client,
+// on both engines (native pump, event loop), including windows that end on a short or empty last block and
+// windows retransmitted over a lossy link.
 import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,13 +19,14 @@ t.test('the native batch sender is built', async (t) => {
   t.ok(segmentOffloadAvailable(), 'native/tftp-io/build/Release/tftp_io.node loads (built by `npm ci` via scripts/build-native.mjs; needs g++, make, python3)');
 });
 
-for (const offload of [true, false]) {
-  t.test(`windowed transfers with segmentOffload ${offload}`, async (t) => {
+for (const [nativePump, offload] of [[true, true], [true, false], [false, true], [false, false]] as const) {
+  const engine = nativePump ? 'native' : 'dgram';
+  t.test(`windowed transfers, ${engine} engine, segmentOffload ${offload}`, async (t) => {
     const dir = t.testdir({ root: {}, out: {} });
     const root = join(dir, 'root');
     for (const n of sizes) writeFileSync(join(root, `f${n}`), randomBytes(n));
     const events: BootEventInput[] = [];
-    const s = await startTftpServer({ host: H, port: 0, root, maxTransfers: 8, sink: { emit: (e) => void events.push(e) }, timeoutMs: 100, segmentOffload: offload });
+    const s = await startTftpServer({ host: H, port: 0, root, maxTransfers: 8, sink: { emit: (e) => void events.push(e) }, timeoutMs: 100, segmentOffload: offload, nativePump });
     t.teardown(() => s.close());
     for (const n of sizes) {
       for (const ws of ['4', '16', '64']) {
@@ -37,25 +39,27 @@ for (const offload of [true, false]) {
     await new Promise((r) => setTimeout(r, 50));
     const done = events.filter((e) => e.stage === 'tftp.complete');
     t.equal(done.length, sizes.length * 3);
-    t.ok(done.every((e) => e.detail?.segmentOffload === offload), `every tftp.complete says segmentOffload ${offload}`);
+    t.ok(done.every((e) => e.detail?.segmentOffload === offload && e.detail?.engine === engine), `every tftp.complete says ${engine}, segmentOffload ${offload}`);
   });
 }
 
-t.test('a lossy link: GSO windows are retransmitted until complete', async (t) => {
-  const dir = t.testdir({ root: {}, out: {} });
-  const root = join(dir, 'root');
-  writeFileSync(join(root, 'big'), randomBytes(1_500_000));
-  const events: BootEventInput[] = [];
-  const s = await startTftpServer({ host: H, port: 0, root, maxTransfers: 4, sink: { emit: (e) => void events.push(e) }, timeoutMs: 50, retries: 10 });
-  t.teardown(() => s.close());
-  const proxy = await startLossyProxy({ host: H, port: s.address.port }, 11);
-  t.teardown(() => proxy.close());
-  const out = join(dir, 'out', 'big');
-  const r = await atftpGet(H, proxy.port, 'big', out, { blksize: '1468', windowsize: '16' });
-  t.equal(r.exitCode, 0, r.stderr);
-  t.equal(shaFile(out), shaFile(join(root, 'big')));
-  await new Promise((r) => setTimeout(r, 50));
-  const done = events.find((e) => e.stage === 'tftp.complete');
-  t.ok(Number(done?.detail?.retransmissions) > 0, 'losses were repaired by retransmission');
-  t.equal(done?.detail?.segmentOffload, true);
-});
+for (const nativePump of [true, false]) {
+  t.test(`a lossy link: GSO windows are retransmitted until complete (${nativePump ? 'native' : 'dgram'} engine)`, async (t) => {
+    const dir = t.testdir({ root: {}, out: {} });
+    const root = join(dir, 'root');
+    writeFileSync(join(root, 'big'), randomBytes(1_500_000));
+    const events: BootEventInput[] = [];
+    const s = await startTftpServer({ host: H, port: 0, root, maxTransfers: 4, sink: { emit: (e) => void events.push(e) }, timeoutMs: 50, retries: 10, nativePump });
+    t.teardown(() => s.close());
+    const proxy = await startLossyProxy({ host: H, port: s.address.port }, 11);
+    t.teardown(() => proxy.close());
+    const out = join(dir, 'out', 'big');
+    const r = await atftpGet(H, proxy.port, 'big', out, { blksize: '1468', windowsize: '16' });
+    t.equal(r.exitCode, 0, r.stderr);
+    t.equal(shaFile(out), shaFile(join(root, 'big')));
+    await new Promise((r) => setTimeout(r, 50));
+    const done = events.find((e) => e.stage === 'tftp.complete');
+    t.ok(Number(done?.detail?.retransmissions) > 0, 'losses were repaired by retransmission');
+    t.equal(done?.detail?.segmentOffload, true);
+  });
+}
