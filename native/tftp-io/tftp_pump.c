@@ -12,6 +12,7 @@
 #include <netinet/udp.h>
 #include <stdatomic.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +75,7 @@ static void pump_unref(pump *p) {
 typedef struct {
   pump *p;
   int64_t last_block, acked, sent, retrans_high, dup_reacted;
-  int tries, in_oack;
+  int tries, in_oack, spin_skip, spin_misses;
   double timeout, deadline, started;
   uint8_t headers[MAX_WINDOW][4];
 } run_state;
@@ -287,12 +288,21 @@ static void *run(void *arg) {
       ssize_t got = -1;
       /* Busy-poll briefly before sleeping: a lock-step ACK usually comes back within tens of microseconds, and
        * catching it awake saves the wake-up (an inter-processor interrupt, costly in a VM) on every block.
-       * At most one spinner per spare CPU, so a boot storm of transfers never turns into a CPU storm. */
-      if (p->spin_us > 0 && atomic_fetch_add(&spinners, 1) < max_spinners) {
+       * At most one spinner per spare CPU, so a boot storm of transfers never turns into a CPU storm.
+       * The spinner yields the CPU on each turn, so a client sharing this CPU is never held up by it, and a
+       * spin that missed (a slow link) makes the next ones wait out 1, 3, 7 … 63 ACKs before trying again. */
+      if (p->spin_us > 0 && s.spin_skip > 0) {
+        s.spin_skip--;
+      } else if (p->spin_us > 0 && atomic_fetch_add(&spinners, 1) < max_spinners) {
         double until = now_ms() + p->spin_us / 1e3;
-        do got = recvfrom(p->sock, buf, sizeof buf, MSG_TRUNC | MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
-        while (got < 0 && errno == EAGAIN && now_ms() < until);
+        for (;;) {
+          got = recvfrom(p->sock, buf, sizeof buf, MSG_TRUNC | MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+          if (got >= 0 || errno != EAGAIN || now_ms() >= until) break;
+          sched_yield();
+        }
         atomic_fetch_sub(&spinners, 1);
+        if (got >= 0) s.spin_misses = 0;
+        else s.spin_skip = s.spin_misses = s.spin_misses * 2 + 1 > 63 ? 63 : s.spin_misses * 2 + 1;
       } else if (p->spin_us > 0) {
         atomic_fetch_sub(&spinners, 1);
       }
