@@ -59,7 +59,7 @@ interface Peer {
 const pbxboot: Peer = {
   name: 'pbxboot',
   async start(srv, dir) {
-    const s = await startServer(srv, { mode: 'server', address: '10.90.0.1', pools: [{ ...pool, leaseSeconds: 3600 }], autoEnroll: true, quiet: true, eventLog: true, sqlite: join(dir, `state-${Date.now()}.sqlite`) });
+    const s = await startServer(srv, { mode: 'server', address: '10.90.0.1', pools: [{ ...pool, leaseSeconds: 3600 }], autoEnroll: true, quiet: true, eventLog: true, sqlite: join(dir, `state-${Date.now()}.sqlite`), ...(process.env.DHCP_BENCH_RCVBUF ? { receiveBufferBytes: Number(process.env.DHCP_BENCH_RCVBUF) } : {}) });
     return {
       pid: s.proc.pid!,
       stop: async () => void (await s.stop()),

@@ -63,6 +63,7 @@ export async function startNetboot(config: Config, store: StateStore, sink: Even
         httpPort: config.http.port,
         pools: config.dhcp.pools.map(({ start, end, ...p }) => ({ ...p, range: { start, end } })),
         leaseSeconds: config.dhcp.leaseSeconds,
+        receiveBufferBytes: config.dhcp.receiveBufferBytes,
         reservations,
         directory: nodeDirectory(store.nodes, config),
         leases: new SqlLeaseStore(store.db),

@@ -29,6 +29,7 @@ dhcp:
   # server: hand out addresses from pools below; off: another server points at us
   mode: proxy
   leaseSeconds: 3600
+  receiveBufferBytes: 1048576 # kernel buffer per socket: absorbs a storm's burst; larger = stale answers under overload
   pools: []
   #  - subnet: 10.20.0.0/24     # the boot LAN, or a relay's subnet (matched by giaddr)
   #    start: 10.20.0.100

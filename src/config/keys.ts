@@ -13,6 +13,7 @@ export const settableKeys: Record<string, 'string' | 'number' | 'boolean' | 'jso
   'dhcp.mode': 'string',
   'dhcp.pools': 'json',
   'dhcp.leaseSeconds': 'number',
+  'dhcp.receiveBufferBytes': 'number',
   'tftp.root': 'string',
   'tftp.port': 'number',
   'tftp.maxTransfers': 'number',

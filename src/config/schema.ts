@@ -48,6 +48,8 @@ export const configSchema = z.strictObject({
       mode: z.enum(['proxy', 'server', 'off']).default('proxy'),
       pools: z.array(pool).default([]),
       leaseSeconds: z.number().int().min(60).default(3600),
+      /** kernel receive buffer per DHCP socket: absorbs a storm's burst, but a backlog older than the clients' patience is wasted work */
+      receiveBufferBytes: z.number().int().min(65536).max(64 << 20).default(1 << 20),
     })
     .prefault({}),
   tftp: z

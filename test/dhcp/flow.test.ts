@@ -60,6 +60,15 @@ let s = await open(sink);
 // warm-up: the first packets pay for JIT compilation
 for (let i = 0; i < 20; i++) await client.exchange(request({ type: MsgType.DISCOVER, mac: mac(9), arch: 7, vendorClass: 'PXEClient:Arch:00007:UNDI:003000' }), S);
 
+t.test('receive buffers: 1 MiB by default (overloaded, the server answers recent requests, not a seconds-old backlog), or as configured', async (t) => {
+  const a = await open(new RecordingSink());
+  t.ok(a.srv.receiveBuffers().every((b) => b === 2 << 20), `default request 1 MiB, granted doubled: ${a.srv.receiveBuffers().join(', ')}`);
+  await a.close();
+  const b = await open(new RecordingSink(), { receiveBufferBytes: 256 << 10 });
+  t.ok(b.srv.receiveBuffers().every((x) => x === 512 << 10), `256 KiB requested: ${b.srv.receiveBuffers().join(', ')}`);
+  await b.close();
+});
+
 t.test('DORA relayed, option 82 echoed, boot file, offer fast', async (t) => {
   const agent = Buffer.from([1, 4, 0, 0, 0, 7, 2, 3, 0xaa, 0xbb, 0xcc]);
   const { offer, ack, ms } = await dora(1, agent);
