@@ -3,59 +3,16 @@
  * lock-step TFTP is one ACK per block, so that path sets the throughput. Here a thread blocks in recvfrom() on
  * the transfer's socket and answers each ACK with the next DATA straight from the file's bytes in memory.
  * src/tftp/session.ts is the specification this mirrors (same ACK mapping, duplicate-ACK rule, back-off
- * and retry limit); src/tftp/native-pump.ts decides when to use it and turns the result into boot events. */
+ * and retry limit); src/tftp/native-transfer.ts decides when to use it and turns the result into boot events. */
 #define _GNU_SOURCE
-#include <node_api.h>
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <netinet/udp.h>
-#include <stdatomic.h>
-#include <pthread.h>
-#include <sched.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
-
-#ifndef UDP_SEGMENT
-#define UDP_SEGMENT 103
-#endif
-#define MAX_WINDOW 64
-#define GSO_MAX_SEGMENTS 64
-#define GSO_MAX_BYTES 65507
-
-typedef enum { R_DONE, R_TIMEOUT, R_CLIENT_ERROR, R_ILLEGAL, R_SOCKET, R_ABORTED } result_kind;
-
-typedef struct {
-  /* set by start(), read-only for the thread */
-  int sock;
-  pthread_mutex_t lock;
-  atomic_int aborting;
-  struct sockaddr_in peer;
-  const uint8_t *data;
-  size_t size;
-  int blksize, windowsize, retries, gso, spin_us;
-  double base_timeout_ms, max_timeout_ms;
-  uint8_t *oack;
-  size_t oack_len;
-  napi_ref data_ref;
-  napi_threadsafe_function tsfn;
-  /* lifetime: freed when both the thread's report has been delivered and the JS handle is collected */
-  int refs;
-  /* result, written by the thread before it reports */
-  result_kind kind;
-  int64_t retransmissions;
-  double duration_ms;
-  int after_oack, client_code, sys_errno;
-  char client_message[128];
-} pump;
+#include "tftp_pump.h"
 
 static atomic_int spinners;
 static int max_spinners = 1;
+
+void pump_set_max_spinners(int n) {
+  max_spinners = n > 0 ? n : 1;
+}
 
 static double now_ms(void) {
   struct timespec ts;
@@ -63,14 +20,6 @@ static double now_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void pump_unref(pump *p) {
-  if (--p->refs > 0) return;
-  pthread_mutex_destroy(&p->lock);
-  free(p->oack);
-  free(p);
-}
-
-/* ---- the thread ---- */
 
 typedef struct {
   pump *p;
@@ -249,9 +198,8 @@ static int on_datagram(run_state *s, const uint8_t *b, size_t len) {
   }
 }
 
-static void report(pump *p);
 
-static void *run(void *arg) {
+void *pump_run(void *arg) {
   pump *p = arg;
   run_state s;
   memset(&s, 0, sizeof s);
@@ -350,182 +298,6 @@ static void *run(void *arg) {
   close(p->sock);
   p->sock = -1;
   pthread_mutex_unlock(&p->lock);
-  report(p);
+  pump_report(p);
   return NULL;
-}
-
-/* ---- back on the JS thread ---- */
-
-static const char *kind_names[] = {"done", "timeout", "client-error", "illegal-operation", "socket", "aborted"};
-
-static void deliver(napi_env env, napi_value cb, void *context, void *data) {
-  (void)context;
-  pump *p = data;
-  if (env) {
-    napi_value o, v, undef;
-    napi_create_object(env, &o);
-    napi_create_string_utf8(env, kind_names[p->kind], NAPI_AUTO_LENGTH, &v), napi_set_named_property(env, o, "kind", v);
-    napi_create_double(env, p->duration_ms, &v), napi_set_named_property(env, o, "durationMs", v);
-    napi_create_int64(env, p->retransmissions, &v), napi_set_named_property(env, o, "retransmissions", v);
-    napi_get_boolean(env, p->after_oack, &v), napi_set_named_property(env, o, "afterOack", v);
-    if (p->kind == R_CLIENT_ERROR) {
-      napi_create_int32(env, p->client_code, &v), napi_set_named_property(env, o, "clientCode", v);
-      napi_create_string_latin1(env, p->client_message, NAPI_AUTO_LENGTH, &v), napi_set_named_property(env, o, "clientMessage", v);
-    }
-    if (p->kind == R_SOCKET) {
-      napi_create_string_utf8(env, strerror(p->sys_errno), NAPI_AUTO_LENGTH, &v), napi_set_named_property(env, o, "message", v);
-    }
-    napi_delete_reference(env, p->data_ref);
-    napi_get_undefined(env, &undef);
-    napi_call_function(env, undef, cb, 1, &o, NULL);
-  }
-  pump_unref(p);
-}
-
-static void report(pump *p) {
-  napi_threadsafe_function tsfn = p->tsfn; /* once queued, deliver() may free p on the JS thread */
-  napi_call_threadsafe_function(tsfn, p, napi_tsfn_blocking);
-  napi_release_threadsafe_function(tsfn, napi_tsfn_release);
-}
-
-static void handle_finalize(napi_env env, void *data, void *hint) {
-  (void)env, (void)hint;
-  pump_unref(data);
-}
-
-#define THROW(thrower, msg)     \
-  do {                          \
-    thrower(env, NULL, msg);    \
-    return NULL;                \
-  } while (0)
-
-static int get_int(napi_env env, napi_value o, const char *name, int32_t *out) {
-  napi_value v;
-  return napi_get_named_property(env, o, name, &v) == napi_ok && napi_get_value_int32(env, v, out) == napi_ok;
-}
-static int get_double(napi_env env, napi_value o, const char *name, double *out) {
-  napi_value v;
-  return napi_get_named_property(env, o, name, &v) == napi_ok && napi_get_value_double(env, v, out) == napi_ok;
-}
-static int get_ipv4(napi_env env, napi_value o, const char *name, struct in_addr *out) {
-  napi_value v;
-  char ip[64];
-  size_t n;
-  return napi_get_named_property(env, o, name, &v) == napi_ok && napi_get_value_string_utf8(env, v, ip, sizeof ip, &n) == napi_ok &&
-         inet_pton(AF_INET, ip, out) == 1;
-}
-
-/* startTransfer({bind, ip, port, data, blksize, windowsize, timeoutMs, maxTimeoutMs, retries, oack, gso}, onEnd)
- *   -> { port, handle }: the socket is bound before it returns (its port is the transfer's TID), then a thread
- *   runs the transfer and onEnd(result) is called once on the JS thread. abort(handle) ends it early. */
-static napi_value start_transfer(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 2) THROW(napi_throw_type_error, "startTransfer(options, onEnd)");
-  napi_value o = argv[0], v;
-  struct in_addr bind_ip, ip;
-  int32_t port, blksize, windowsize, retries, gso = 1, p_spin = 0;
-  double timeout, max_timeout;
-  void *data;
-  size_t size;
-  bool is_buf = false, has_oack = false;
-  if (!get_ipv4(env, o, "bind", &bind_ip) || !get_ipv4(env, o, "ip", &ip)) THROW(napi_throw_type_error, "startTransfer: bind and ip must be IPv4 literals");
-  if (!get_int(env, o, "port", &port) || !get_int(env, o, "blksize", &blksize) || !get_int(env, o, "windowsize", &windowsize) ||
-      !get_int(env, o, "retries", &retries) || !get_double(env, o, "timeoutMs", &timeout) || !get_double(env, o, "maxTimeoutMs", &max_timeout))
-    THROW(napi_throw_type_error, "startTransfer: port, blksize, windowsize, retries, timeoutMs, maxTimeoutMs must be numbers");
-  if (port < 1 || port > 65535 || blksize < 8 || blksize > 65464 || windowsize < 1 || windowsize > MAX_WINDOW || retries < 0 || timeout <= 0 || max_timeout < timeout)
-    THROW(napi_throw_range_error, "startTransfer: option out of range");
-  int32_t spin = 0;
-  if (get_int(env, o, "spinUs", &spin) && spin > 0 && spin <= 1000) p_spin = spin;
-  if (napi_get_named_property(env, o, "gso", &v) == napi_ok) {
-    bool b = true;
-    if (napi_get_value_bool(env, v, &b) == napi_ok) gso = b;
-  }
-  napi_value data_v;
-  if (napi_get_named_property(env, o, "data", &data_v) != napi_ok || napi_is_buffer(env, data_v, &is_buf) != napi_ok || !is_buf ||
-      napi_get_buffer_info(env, data_v, &data, &size) != napi_ok)
-    THROW(napi_throw_type_error, "startTransfer: data must be a Buffer");
-  napi_value oack_v;
-  void *oack = NULL;
-  size_t oack_len = 0;
-  if (napi_get_named_property(env, o, "oack", &oack_v) == napi_ok && napi_is_buffer(env, oack_v, &has_oack) == napi_ok && has_oack)
-    napi_get_buffer_info(env, oack_v, &oack, &oack_len);
-
-  int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (sock < 0) THROW(napi_throw_error, strerror(errno));
-  struct sockaddr_in local = {.sin_family = AF_INET, .sin_addr = bind_ip, .sin_port = 0};
-  socklen_t ll = sizeof local;
-  if (bind(sock, (struct sockaddr *)&local, sizeof local) < 0 || getsockname(sock, (struct sockaddr *)&local, &ll) < 0) {
-    int e = errno;
-    close(sock);
-    THROW(napi_throw_error, strerror(e));
-  }
-  pump *p = calloc(1, sizeof *p);
-  if (!p || (has_oack && !(p->oack = malloc(oack_len)))) {
-    close(sock);
-    if (p) free(p);
-    THROW(napi_throw_error, "startTransfer: out of resources");
-  }
-  p->sock = sock;
-  pthread_mutex_init(&p->lock, NULL);
-  p->peer.sin_family = AF_INET, p->peer.sin_addr = ip, p->peer.sin_port = htons((uint16_t)port);
-  p->data = data, p->size = size;
-  p->blksize = blksize, p->windowsize = windowsize, p->retries = retries, p->gso = gso, p->spin_us = p_spin;
-  p->base_timeout_ms = timeout, p->max_timeout_ms = max_timeout;
-  if (has_oack) memcpy(p->oack, oack, oack_len), p->oack_len = oack_len;
-  p->refs = 2;
-  napi_create_reference(env, data_v, 1, &p->data_ref); /* the bytes stay alive until the report */
-  napi_value name;
-  napi_create_string_utf8(env, "tftp-pump", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_threadsafe_function(env, argv[1], NULL, name, 0, 1, NULL, NULL, NULL, deliver, &p->tsfn) != napi_ok) {
-    napi_delete_reference(env, p->data_ref);
-    close(sock), pthread_mutex_destroy(&p->lock), free(p->oack), free(p);
-    THROW(napi_throw_error, "startTransfer: onEnd must be a function");
-  }
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  pthread_attr_setstacksize(&attr, 256 * 1024);
-  pthread_t th;
-  int e = pthread_create(&th, &attr, run, p);
-  pthread_attr_destroy(&attr);
-  if (e != 0) {
-    napi_release_threadsafe_function(p->tsfn, napi_tsfn_abort);
-    napi_delete_reference(env, p->data_ref);
-    close(sock), pthread_mutex_destroy(&p->lock), free(p->oack), free(p);
-    THROW(napi_throw_error, "startTransfer: cannot start a thread");
-  }
-  napi_value out, handle;
-  napi_create_object(env, &out);
-  napi_create_int32(env, ntohs(local.sin_port), &v), napi_set_named_property(env, out, "port", v);
-  napi_create_external(env, p, handle_finalize, NULL, &handle), napi_set_named_property(env, out, "handle", handle);
-  return out;
-}
-
-/* abort(handle): wakes the thread, which ends the transfer without a word to the client (the server is closing). */
-static napi_value abort_transfer(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  void *data = NULL;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok) THROW(napi_throw_type_error, "abort(handle)");
-  pump *p = data;
-  atomic_store(&p->aborting, 1);
-  /* shutdown() wakes a recvfrom() blocked on a UDP socket; the lock keeps the thread from closing it meanwhile */
-  pthread_mutex_lock(&p->lock);
-  if (p->sock >= 0) shutdown(p->sock, SHUT_RDWR);
-  pthread_mutex_unlock(&p->lock);
-  return NULL;
-}
-
-napi_value tftp_pump_init(napi_env env, napi_value exports) {
-  napi_value fn;
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  max_spinners = cpus > 2 ? (int)cpus - 1 : 1;
-  napi_create_function(env, "startTransfer", NAPI_AUTO_LENGTH, start_transfer, NULL, &fn);
-  napi_set_named_property(env, exports, "startTransfer", fn);
-  napi_create_function(env, "abortTransfer", NAPI_AUTO_LENGTH, abort_transfer, NULL, &fn);
-  napi_set_named_property(env, exports, "abortTransfer", fn);
-  return exports;
 }
