@@ -1,6 +1,7 @@
 // DHCP: ISC perfdhcp (a simulated relay, giaddr set) against pbxboot, ISC Kea and dnsmasq in the same run, all
 // persisting leases: DORA/s at < 1 % drops with 10,000 clients, a 10,000-client avalanche, offer latency, uniqueness,
-// memory. DHCP_BENCH_PEERS=pbxboot,kea limits the servers (development only; the table wants all of them).
+// memory. DHCP_BENCH_PEERS=pbxboot,kea limits the servers (development only; the table wants all of them);
+// DHCP_BENCH_RCVBUF=<bytes> sets pbxboot's dhcp.receiveBufferBytes (how the 1 MiB default was chosen).
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

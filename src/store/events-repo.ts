@@ -27,7 +27,8 @@ export class EventsRepo {
     const now = Date.now();
     // The returned objects are built once, ids filled in once written.
     const evs: BootEvent[] = input.map((e) => ({ id: 0, time: e.time ?? now, mac: e.mac ?? null, node: e.node ?? null, stage: e.stage, level: e.level ?? 'info', detail: e.detail ?? {} }));
-    const rowOf = (e: Omit<BootEvent, 'id'>): Param[] => [e.time, e.mac, e.node, e.stage, e.level, JSON.stringify(e.detail)];
+    // One event's parameters, in `cols` order, appended without an intermediate array (it runs per DHCP step).
+    const pushRow = (params: Param[], e: Omit<BootEvent, 'id'>): void => void params.push(e.time, e.mac, e.node, e.stage, e.level, JSON.stringify(e.detail));
     if (db.dialect === 'sqlite') {
       // Multi-row VALUES in fixed chunk sizes (few cached statements), all in one batch: on a file database it is
       // written by the store's writer thread, in its group commit. Rowids are assigned in VALUES order and, inside
@@ -35,10 +36,7 @@ export class EventsRepo {
       const chunks = fixedChunks(evs.length, SQLITE_CHUNKS);
       const stmts = chunks.map(({ start, size }): [string, Param[]] => {
         const params: Param[] = [];
-        for (let j = start; j < start + size; j++) {
-          const e = evs[j]!;
-          params.push(e.time, e.mac, e.node, e.stage, e.level, JSON.stringify(e.detail));
-        }
+        for (let j = start; j < start + size; j++) pushRow(params, evs[j]!);
         return [sqliteInsert(size), params];
       });
       const res = await db.batch(stmts);
@@ -55,7 +53,7 @@ export class EventsRepo {
       for (let i = 0; i < evs.length; i += per) {
         const chunk = evs.slice(i, i + per);
         const params: Param[] = [];
-        for (const e of chunk) params.push(...rowOf(e));
+        for (const e of chunk) pushRow(params, e);
         const ids = await tx.all<{ id: number }>(`INSERT INTO boot_events (${cols.join(',')}) VALUES ${valuesList(chunk.length, cols.length)} RETURNING id`, params);
         chunk.forEach((e, j) => out.push(Object.assign(e, { id: Number(ids[j]!.id) })));
       }
