@@ -1,5 +1,4 @@
 // DHCP adapter: UDP 67 (+4011 in proxy mode) → decode → facts → directory → policy → reply; every step is a boot event.
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { BootRule } from '../boot/bootfile.js';
 import type { EventLevel, EventSink } from '../events/event.js';
 import { BOOTP_MIN, decodeDhcp, DhcpDecodeError, encodeDhcp, type DhcpMessage } from './codec.js';
@@ -10,6 +9,7 @@ import { MemoryLeaseStore, type LeaseStore } from './leases.js';
 import { decide, screen, type BootDirectory, type BootNode, type Decision, type DhcpMode } from './policy.js';
 import { parsePool, poolFor, type Pool, type PoolConfig } from './pool.js';
 import { buildReply, replyDestination, type ReplyContext } from './reply.js';
+import { openDhcpSocket, type DhcpSocket, type Peer } from './udp-socket.js';
 
 export interface DhcpServerOptions {
   mode: DhcpMode;
@@ -32,6 +32,8 @@ export interface DhcpServerOptions {
   now?: () => number;
   /** Kernel receive buffer per socket (config `dhcp.receiveBufferBytes`; Linux doubles it, capped by net.core.rmem_max). */
   receiveBufferBytes?: number;
+  /** Batched native sockets when the addon is built (config `dhcp.batchedIo`, default true); false: node:dgram. */
+  batchedIo?: boolean;
 }
 
 export interface DhcpStats {
@@ -55,18 +57,8 @@ export interface DhcpServerHandle {
   bound(): Map<string, string>;
   /** The kernel's receive buffer of each socket, bytes (what it granted: twice the request, capped by rmem_max). */
   receiveBuffers(): number[];
-}
-
-function bindSocket(address: string, port: number, recvBufferSize: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize });
-    s.once('error', reject);
-    s.bind({ address, port, exclusive: false }, () => {
-      s.off('error', reject);
-      s.setBroadcast(true);
-      resolve(s);
-    });
-  });
+  /** 'native' (batched recvmmsg/sendmmsg) or 'dgram' */
+  readonly engine: 'native' | 'dgram' | 'off';
 }
 
 const factsDetail = (f: ClientFacts): Record<string, unknown> => ({
@@ -90,7 +82,7 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
   if (o.mode === 'server') table.load(await store.all());
   const writer = new LeaseWriter(store);
   const server = { address: o.address, httpPort: o.httpPort };
-  const sockets: Socket[] = [];
+  const sockets: DhcpSocket[] = [];
   // A DORA emits four events from the same facts: their common detail is built once per packet.
   const factsCache = new WeakMap<ClientFacts, Record<string, unknown>>();
   const common = (f: ClientFacts): Record<string, unknown> => {
@@ -103,34 +95,39 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
     o.sink.emit({ time: now(), stage, level, mac: f?.mac ?? null, node: node?.id ?? null, detail: f ? Object.assign({}, common(f), detail) : detail });
 
   if (o.mode === 'off') {
-    return { close: async () => {}, setReservations: () => {}, stats: () => stats, bound: () => new Map(), receiveBuffers: () => [] };
+    return { close: async () => {}, setReservations: () => {}, stats: () => stats, bound: () => new Map(), receiveBuffers: () => [], engine: 'off' };
   }
   const port = o.ports?.server ?? 67;
   // The buffer absorbs a boot storm's burst; too large and an overloaded server answers requests that their
   // clients have already given up on (seconds old), so its useful rate collapses instead of levelling off:
   // with 4 MiB, perfdhcp offering 8,000/s got 29 DORA/s; with 1 MiB, 4,307, and 10,000 clients at once still ~5 s.
   const rcvbuf = o.receiveBufferBytes ?? 1 << 20;
-  const rx = await bindSocket(o.listenAddress ?? '0.0.0.0', port, rcvbuf);
+  const batched = o.batchedIo ?? true;
+  // A failed bind closes what was already open, so a retry (or the next test) can bind again.
+  const open = async (address: string, p: number): Promise<DhcpSocket> => {
+    try {
+      const s = await openDhcpSocket(address, p, rcvbuf, batched);
+      sockets.push(s);
+      return s;
+    } catch (err) {
+      await Promise.all(sockets.map((s) => s.close()));
+      throw err;
+    }
+  };
+  const rx = await open(o.listenAddress ?? '0.0.0.0', port);
   // Bound to the interface address, sends to 255.255.255.255 leave by that interface (FIELD-NOTES "Sockets").
-  const tx = await bindSocket(o.address, port, rcvbuf);
-  sockets.push(rx, tx);
-  let pxe: Socket | null = null;
-  if (o.mode === 'proxy') {
-    pxe = await bindSocket(o.listenAddress ?? '0.0.0.0', o.ports?.pxe ?? 4011, rcvbuf);
-    sockets.push(pxe);
+  const tx = await open(o.address, port);
+  const pxe = o.mode === 'proxy' ? await open(o.listenAddress ?? '0.0.0.0', o.ports?.pxe ?? 4011) : null;
+  // Which client a failed send was for: only needed on the error path, so kept per destination, not per packet.
+  const sendFacts = new Map<string, ClientFacts>();
+
+  function send(sock: DhcpSocket, msg: DhcpMessage, dest: Peer, f: ClientFacts): void {
+    if (sendFacts.size >= 1024) sendFacts.clear();
+    sendFacts.set(`${dest.address}:${dest.port}`, f);
+    sock.send(encodeDhcp(msg, BOOTP_MIN), dest);
   }
 
-  function send(sock: Socket, msg: DhcpMessage, dest: { address: string; port: number }, f: ClientFacts): void {
-    const buf = encodeDhcp(msg, BOOTP_MIN);
-    sock.send(buf, dest.port, dest.address, (err) => {
-      if (err) {
-        stats.errors++;
-        emit('error', 'dhcp.error', f, { error: err.message, to: `${dest.address}:${dest.port}` });
-      }
-    });
-  }
-
-  async function handle(buf: Buffer, rinfo: RemoteInfo, inPort: number, replySock: Socket): Promise<void> {
+  async function handle(buf: Buffer, rinfo: Peer, inPort: number, replySock: DhcpSocket): Promise<void> {
     const t0 = performance.now();
     stats.received++;
     let msg: DhcpMessage;
@@ -213,14 +210,18 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
     }
   }
 
-  const listen = (s: Socket, inPort: number): void => {
-    s.on('message', (buf, rinfo) => {
+  const listen = (s: DhcpSocket, inPort: number): void => {
+    s.onMessage((buf, rinfo) => {
       handle(buf, rinfo, inPort, s).catch((err: Error) => {
         stats.errors++;
         o.sink.emit({ stage: 'dhcp.error', level: 'error', detail: { error: err.message } });
       });
     });
-    s.on('error', (err) => o.sink.emit({ stage: 'dhcp.error', level: 'error', detail: { error: err.message } }));
+    s.onError((err, to) => {
+      stats.errors++;
+      const dest = to ? `${to.address}:${to.port}` : undefined;
+      emit('error', 'dhcp.error', (dest && sendFacts.get(dest)) || null, dest ? { error: err.message, to: dest } : { error: err.message });
+    });
   };
   listen(rx, port);
   listen(tx, port);
@@ -228,12 +229,13 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
 
   return {
     async close() {
-      await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
+      await Promise.all(sockets.map((s) => s.close()));
       await writer.drain();
     },
     setReservations: (list) => table.setReservations(list),
     stats: () => ({ ...stats, offerLatency: { ...stats.offerLatency } }),
-    receiveBuffers: () => sockets.map((s) => s.getRecvBufferSize()),
+    receiveBuffers: () => sockets.map((s) => s.recvBufferSize()),
+    engine: rx.engine,
     bound: () => table.bound(),
   };
 }

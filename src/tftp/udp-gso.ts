@@ -1,7 +1,7 @@
 // Batched DATA sends through Linux UDP GSO (native/tftp-io): one sendmsg() per run of datagrams instead of
 // one dgram.send() each. Optional: when the addon is not built or the kernel refuses, sends fall back to dgram.
 import type dgram from 'node:dgram';
-import { nativeAddon } from './native-addon.js';
+import { nativeAddon } from '../native/addon.js';
 
 /** The kernel cuts at most 64 segments from one send (UDP_MAX_SEGMENTS), and one UDP payload is ≤ 65507 bytes. */
 const MAX_SEGMENTS = 64;

@@ -1,5 +1,6 @@
-// Loads pbxboot's optional native addon (native/tftp-io, built by `npm ci`'s postinstall); null when absent or
-// built for another Node ABI, and every caller then falls back to node:dgram.
+// Loads pbxboot's optional native addon (native/tftp-io, built by `npm ci`'s postinstall): the TFTP pump and GSO
+// sends, and the DHCP server's batched sockets. Null when absent or built for another Node ABI, and every caller
+// then falls back to node:dgram.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -32,10 +33,21 @@ export interface PumpResult {
   message?: string;
 }
 
+/** native/tftp-io/udp_batch.c: `rx` holds BATCH_SLOTS slots of BATCH_SLOT_BYTES, then [length, IPv4, port] per slot;
+ * a longer datagram's length is its real one, its slot holds the first BATCH_SLOT_BYTES. */
+export const BATCH_SLOTS = 64;
+export const BATCH_SLOT_BYTES = 9216;
+
 export interface NativeAddon {
   sendSegments(fd: number, ip: string, port: number, buffers: Buffer[], segmentSize: number): number;
   startTransfer(o: PumpStart, onEnd: (r: PumpResult) => void): { port: number; handle: unknown };
   abortTransfer(handle: unknown): void;
+  /** Binds a UDP socket (SO_REUSEADDR, SO_BROADCAST); onBatch(n) gets the n datagrams now in `rx`. */
+  openBatchSocket(address: string, port: number, rcvbuf: number, onBatch: (n: number) => void, onSendError: (message: string, ip: string, port: number) => void): { handle: unknown; rx: ArrayBuffer };
+  /** Queues a datagram (IPv4 as a host-order uint32); queued datagrams leave in one sendmmsg per event-loop turn. */
+  batchSend(handle: unknown, buf: Buffer, ip: number, port: number): void;
+  batchClose(handle: unknown): void;
+  batchInfo(handle: unknown): { port: number; rcvbuf: number };
 }
 
 let addon: NativeAddon | null | undefined;
@@ -44,7 +56,7 @@ export function nativeAddon(): NativeAddon | null {
   if (addon !== undefined) return addon;
   addon = null;
   if (process.platform !== 'linux') return addon;
-  // src/tftp → repo root, and dist/tftp → repo root: the addon lives beside package.json either way.
+  // src/native → repo root, and dist/native → repo root: the addon lives beside package.json either way.
   const file = fileURLToPath(new URL('../../native/tftp-io/build/Release/tftp_io.node', import.meta.url));
   if (!existsSync(file)) return addon;
   try {
