@@ -64,6 +64,7 @@ export async function startNetboot(config: Config, store: StateStore, sink: Even
         pools: config.dhcp.pools.map(({ start, end, ...p }) => ({ ...p, range: { start, end } })),
         leaseSeconds: config.dhcp.leaseSeconds,
         receiveBufferBytes: config.dhcp.receiveBufferBytes,
+        batchedIo: config.dhcp.batchedIo,
         reservations,
         directory: nodeDirectory(store.nodes, config),
         leases: new SqlLeaseStore(store.db),

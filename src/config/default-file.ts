@@ -30,6 +30,7 @@ dhcp:
   mode: proxy
   leaseSeconds: 3600
   receiveBufferBytes: 1048576 # kernel buffer per socket: absorbs a storm's burst; larger = stale answers under overload
+  batchedIo: true      # batched native sockets (recvmmsg/sendmmsg, native/tftp-io); false = node:dgram
   pools: []
   #  - subnet: 10.20.0.0/24     # the boot LAN, or a relay's subnet (matched by giaddr)
   #    start: 10.20.0.100

@@ -14,6 +14,7 @@ export const settableKeys: Record<string, 'string' | 'number' | 'boolean' | 'jso
   'dhcp.pools': 'json',
   'dhcp.leaseSeconds': 'number',
   'dhcp.receiveBufferBytes': 'number',
+  'dhcp.batchedIo': 'boolean',
   'tftp.root': 'string',
   'tftp.port': 'number',
   'tftp.maxTransfers': 'number',

@@ -50,6 +50,8 @@ export const configSchema = z.strictObject({
       leaseSeconds: z.number().int().min(60).default(3600),
       /** kernel receive buffer per DHCP socket: absorbs a storm's burst, but a backlog older than the clients' patience is wasted work */
       receiveBufferBytes: z.number().int().min(65536).max(64 << 20).default(1 << 20),
+      /** batched native sockets (recvmmsg/sendmmsg, native/tftp-io) when the addon is built; false: node:dgram */
+      batchedIo: z.boolean().default(true),
     })
     .prefault({}),
   tftp: z

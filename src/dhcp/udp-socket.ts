@@ -101,13 +101,32 @@ function dgramSocket(address: string, port: number, recvBufferSize: number): Pro
       s.setBroadcast(true);
       let onErr: (err: Error, to?: Peer) => void = () => {};
       s.on('error', (err) => onErr(err));
+      // dgram sends complete later (after an address lookup): close waits for them, as the native engine flushes.
+      let inflight = 0;
+      let drained: (() => void) | null = null;
+      let closing: Promise<void> | null = null;
       resolve({
         engine: 'dgram',
         onMessage: (fn) => void s.on('message', (buf, r) => fn(buf, { address: r.address, port: r.port })),
         onError: (fn) => void (onErr = fn),
-        send: (buf, to) => s.send(buf, to.port, to.address, (err) => err && onErr(err, to)),
+        send(buf, to) {
+          try {
+            inflight++;
+            s.send(buf, to.port, to.address, (err) => {
+              if (err) onErr(err, to);
+              if (--inflight === 0) drained?.();
+            });
+          } catch (err) {
+            inflight--; // refused before it was queued (a port of 0, say)
+            onErr(err as Error, to);
+          }
+        },
         recvBufferSize: () => s.getRecvBufferSize(),
-        close: () => new Promise<void>((r) => s.close(() => r())),
+        close: () =>
+          (closing ??= (async () => {
+            if (inflight > 0) await new Promise<void>((r) => (drained = r));
+            await new Promise<void>((r) => s.close(() => r()));
+          })()),
       });
     });
   });

@@ -1,5 +1,6 @@
 // Server adapter over loopback with a real SQLite state DB: DORA, NAK, DECLINE, RELEASE, INFORM, option 82,
-// restart keeps leases, pool exhaustion, garbage input, proxy mode with the 4011 exchange.
+// restart keeps leases, pool exhaustion, garbage input, proxy mode with the 4011 exchange. On the batched native
+// sockets; flow-dgram.test.ts runs this file again on node:dgram (PBXBOOT_TEST_DHCP_ENGINE=dgram).
 import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ const directory: BootDirectory = {
 for (let i = 1; i <= 9; i++) nodes.set(`02:00:00:00:00:0${i}`, { id: `n${i}`, name: `n${i}`, state: 'enrolled', allowNetboot: true });
 nodes.set('02:00:00:00:00:0a', { id: 'fixed', name: 'fixed', state: 'active', allowNetboot: false, ip: '127.0.0.42' });
 const mac = (i: number) => `02:00:00:00:00:0${i}`;
+const engine = process.env.PBXBOOT_TEST_DHCP_ENGINE === 'dgram' ? 'dgram' : 'native';
 
 async function open(sink: RecordingSink, extra: Partial<DhcpServerOptions> = {}) {
   const db = openSqlite(join(dir, 'state.sqlite'));
@@ -41,6 +43,7 @@ async function open(sink: RecordingSink, extra: Partial<DhcpServerOptions> = {})
     leases: new SqlLeaseStore(db),
     sink,
     ports: { server: S, pxe: S + 1, client: client.port, relay: client.port },
+    batchedIo: engine === 'native',
     ...extra,
   });
   return { srv, db, close: async () => (await srv.close(), await db.close()) };
@@ -59,6 +62,10 @@ const sink = new RecordingSink();
 let s = await open(sink);
 // warm-up: the first packets pay for JIT compilation
 for (let i = 0; i < 20; i++) await client.exchange(request({ type: MsgType.DISCOVER, mac: mac(9), arch: 7, vendorClass: 'PXEClient:Arch:00007:UNDI:003000' }), S);
+
+t.test(`sockets: ${engine}`, async (t) => {
+  t.equal(s.srv.engine, engine, engine === 'native' ? 'batched native sockets (needs the addon: npm ci builds native/tftp-io)' : 'node:dgram');
+});
 
 t.test('receive buffers: 1 MiB by default (overloaded, the server answers recent requests, not a seconds-old backlog), or as configured', async (t) => {
   const a = await open(new RecordingSink());
