@@ -54,7 +54,7 @@ const pool = { subnet: '10.90.0.0/16', range: { start: '10.90.1.0', end: '10.90.
 
 interface Peer {
   name: string;
-  start(srv: Netns, dir: string): Promise<{ pid: number; stop(): Promise<void>; rssKb(): Promise<number>; unique(): Promise<boolean>; serverOfferMs(): Promise<{ mean: number; max: number } | null> }>;
+  start(srv: Netns, dir: string): Promise<{ pid: number; stop(): Promise<void>; rssKb(): Promise<number>; unique(): Promise<boolean>; serverOfferMs(): Promise<{ mean: number; max: number; ackMean: number; ackMax: number } | null> }>;
 }
 
 const pbxboot: Peer = {
@@ -67,8 +67,9 @@ const pbxboot: Peer = {
       rssKb: async () => Number((await s.report()).rss) / 1024,
       unique: async () => (await s.report()).ackConflicts === 0,
       serverOfferMs: async () => {
-        const l = ((await s.report()).stats as { offerLatency: { count: number; sum: number; max: number } }).offerLatency;
-        return { mean: l.sum / Math.max(1, l.count), max: l.max };
+        type L = { count: number; sum: number; max: number };
+        const { offerLatency: l, ackLatency: a } = (await s.report()).stats as { offerLatency: L; ackLatency: L };
+        return { mean: l.sum / Math.max(1, l.count), max: l.max, ackMean: a.sum / Math.max(1, a.count), ackMax: a.max };
       },
     };
   },
@@ -137,7 +138,7 @@ const bench: Bench = async (ctx) => {
   const only = process.env.DHCP_BENCH_PEERS?.split(',');
   const peers = [pbxboot, kea, dnsmasq([], 'dnsmasq'), dnsmasq(['--no-ping'], 'dnsmasq --no-ping')].filter((p) => !only || only.includes(p.name));
   const avalanche = ctx.quick ? 2000 : 10_000;
-  const result: Record<string, { best: Run | null; lowOfferMs: number; served: { mean: number; max: number } | null; aval: { seconds: number; lost: number; nonUnique: number } | null; memKbPer10k: number | null; unique: boolean; cpuPerDora: number }> = {};
+  const result: Record<string, { best: Run | null; lowOfferMs: number; served: { mean: number; max: number; ackMean: number; ackMax: number } | null; aval: { seconds: number; lost: number; nonUnique: number } | null; memKbPer10k: number | null; unique: boolean; cpuPerDora: number }> = {};
   const mem: { n: number; pbxboot: number; kea: number }[] = [];
   let evBytes: BootEventBytes | null = null;
   if (process.env.DHCP_BENCH_NO_AVALANCHE) ctx.log('DHCP_BENCH_NO_AVALANCHE: avalanche skipped (development)');
@@ -223,6 +224,7 @@ const bench: Bench = async (ctx) => {
     { group: 'dhcp', metric: 'offer latency at 100 DISCOVER/s (perfdhcp avg)', unit: 'ms', pbxboot: nn(p.lowOfferMs), peers: peersOf((r) => nn(r.lowOfferMs)), note: 'null: no offer within perfdhcp\'s wait (dnsmasq\'s ping check)' },
     { group: 'dhcp', metric: 'offer latency at the best rate (perfdhcp avg)', unit: 'ms', pbxboot: p.best?.offerMs ?? null, peers: peersOf((r) => r.best?.offerMs ?? null), note: 'includes queueing in the socket buffer' },
     { group: 'dhcp', metric: 'DISCOVER→OFFER inside pbxboot, mean / max over all runs', unit: 'ms', pbxboot: p.served?.mean ?? null, note: `max ${p.served?.max.toFixed(1) ?? '-'} ms; no ping check: leases are authoritative` },
+    { group: 'dhcp', metric: 'REQUEST→ACK inside pbxboot, mean / max over all runs', unit: 'ms', pbxboot: p.served?.ackMean ?? null, note: `max ${p.served?.ackMax.toFixed(1) ?? '-'} ms; includes the wait for the lease's group commit` },
     { group: 'dhcp', metric: `avalanche ${avalanche} clients: time to all leased`, unit: 's', pbxboot: p.aval?.seconds ?? null, peers: peersOf((r) => r.aval?.seconds ?? null) },
     { group: 'dhcp', metric: 'avalanche: clients without a lease', unit: 'clients', pbxboot: p.aval?.lost ?? null, peers: peersOf((r) => r.aval?.lost ?? null) },
     { group: 'dhcp', metric: 'addresses given to two clients', unit: 'count', pbxboot: p.unique ? 0 : 1, note: 'audit of every ACK sent (ip → mac); perfdhcp -u counts are logged above' },

@@ -46,6 +46,8 @@ export interface DhcpStats {
   errors: number;
   /** receive → send of OFFERs, ms */
   offerLatency: { count: number; max: number; sum: number };
+  /** receive → send of ACKs, ms: includes the wait for the lease's group commit */
+  ackLatency: { count: number; max: number; sum: number };
 }
 
 export interface DhcpServerHandle {
@@ -74,7 +76,7 @@ const factsDetail = (f: ClientFacts): Record<string, unknown> => ({
 /** Starts the DHCP side; with mode `off` it opens nothing (another DHCP server points clients at us). */
 export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerHandle> {
   const now = o.now ?? Date.now;
-  const stats: DhcpStats = { received: 0, dropped: 0, offers: 0, acks: 0, naks: 0, ignored: 0, errors: 0, offerLatency: { count: 0, max: 0, sum: 0 } };
+  const stats: DhcpStats = { received: 0, dropped: 0, offers: 0, acks: 0, naks: 0, ignored: 0, errors: 0, offerLatency: { count: 0, max: 0, sum: 0 }, ackLatency: { count: 0, max: 0, sum: 0 } };
   const pools: Pool[] = o.mode === 'server' ? (o.pools ?? []).map((p) => parsePool(p, o.leaseSeconds)) : [];
   const table = new LeaseTable(pools, { now, exclude: [o.address] });
   table.setReservations(o.reservations ?? []);
@@ -197,7 +199,12 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
         stats.offerLatency.count++;
         stats.offerLatency.sum += ms;
         stats.offerLatency.max = Math.max(stats.offerLatency.max, ms);
-      } else if (d.kind === 'ack') stats.acks++;
+      } else if (d.kind === 'ack') {
+        stats.acks++;
+        stats.ackLatency.count++;
+        stats.ackLatency.sum += ms;
+        stats.ackLatency.max = Math.max(stats.ackLatency.max, ms);
+      }
       else stats.naks++;
       const detail: Record<string, unknown> = { to: `${dest.address}:${dest.port}`, ms: Math.round(ms * 1000) / 1000 };
       if (d.kind === 'nak') detail.reason = d.reason;
@@ -233,7 +240,7 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
       await writer.drain();
     },
     setReservations: (list) => table.setReservations(list),
-    stats: () => ({ ...stats, offerLatency: { ...stats.offerLatency } }),
+    stats: () => ({ ...stats, offerLatency: { ...stats.offerLatency }, ackLatency: { ...stats.ackLatency } }),
     receiveBuffers: () => sockets.map((s) => s.recvBufferSize()),
     engine: rx.engine,
     bound: () => table.bound(),
