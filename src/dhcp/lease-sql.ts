@@ -59,8 +59,8 @@ export class SqlLeaseStore implements LeaseStore {
 
   async putMany(leases: readonly Lease[]): Promise<void> {
     const list = statements(leases);
-    // One batch: on an SQLite file it joins the writer thread's group commit with the boot events.
-    if (list.length > 0) await this.db.batch(list);
+    // One batch, urgent: ACKs wait for it, so on an SQLite file the writer thread commits it ahead of boot events.
+    if (list.length > 0) await this.db.batch(list, { urgent: true });
   }
 
   async remove(ip: string): Promise<void> {

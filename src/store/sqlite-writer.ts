@@ -53,14 +53,23 @@ const all = db.transaction((reqs) => {
   }
 });
 let queue = [];
+let urgent = [];
 let scheduled = false;
-function commit() {
-  scheduled = false;
-  const reqs = queue;
-  queue = [];
+function commitOne(reqs) {
   if (!reqs.length) return;
   try { all.immediate(reqs); } catch (e) { for (const r of reqs) if (!r.err) r.err = e; }
   parentPort.postMessage(reqs.map((r) => r.err ? { id: r.id, error: { message: String(r.err.message), code: r.err.code } } : { id: r.id, out: r.out }));
+}
+// Urgent requests (lease rows an ACK waits for) get their own commit ahead of the bulk (boot events), so an ACK
+// never waits behind a slice of a thousand events; a commit of a few rows costs little more than its WAL frames.
+function commit() {
+  scheduled = false;
+  const first = urgent;
+  const rest = queue;
+  urgent = [];
+  queue = [];
+  commitOne(first);
+  commitOne(rest);
 }
 parentPort.on('message', (m) => {
   if (m === 'close') {
@@ -69,7 +78,7 @@ parentPort.on('message', (m) => {
     parentPort.postMessage('closed');
     return;
   }
-  queue.push(m);
+  (m.urgent ? urgent : queue).push(m);
   if (!scheduled) { scheduled = true; setImmediate(commit); }
 });
 `;
@@ -116,15 +125,16 @@ export class SqliteWriter {
     this.worker.on('exit', (code) => fail(new Error(`SQLite writer thread exited (${code})`)));
   }
 
-  /** Runs the statements in one savepoint of the next group commit; resolves once that commit has returned. */
-  write(list: readonly WriteStmt[]): Promise<WriteResult[]> {
+  /** Runs the statements in one savepoint of the next group commit; resolves once that commit has returned.
+   *  Urgent writes are committed first, in a commit of their own. */
+  write(list: readonly WriteStmt[], urgent = false): Promise<WriteResult[]> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.closing) return Promise.reject(new Error('SQLite writer closed'));
     const id = this.next++;
     if (this.pending.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, list });
+      this.worker.postMessage(urgent ? { id, list, urgent } : { id, list });
     });
   }
 

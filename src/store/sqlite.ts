@@ -59,7 +59,7 @@ class SqliteDb implements SqlDb {
     return this.gate(() => void this.db.exec(sql));
   }
 
-  async batch(stmts: readonly (readonly [string, readonly Param[]])[]): Promise<WriteResult[]> {
+  async batch(stmts: readonly (readonly [string, readonly Param[]])[], opts: { urgent?: boolean } = {}): Promise<WriteResult[]> {
     const inline = () => {
       const out: WriteResult[] = [];
       for (const [sql, p] of stmts) {
@@ -75,7 +75,7 @@ class SqliteDb implements SqlDb {
       w.thread ??= new SqliteWriter(w.path);
       while (this.state.busy) await this.state.queue; // our own open transaction holds the write lock
       try {
-        return await w.thread.write(stmts.map(([sql, p]) => [sql, conv(p)] as const));
+        return await w.thread.write(stmts.map(([sql, p]) => [sql, conv(p)] as const), opts.urgent);
       } catch (e) {
         if (!w.thread.failed) throw wrap(e, this.describe);
       }

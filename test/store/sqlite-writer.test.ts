@@ -36,6 +36,25 @@ t.test('a batch is committed by the writer thread while the main thread is block
   t.equal(ev!.stage, 'test.blocked');
 });
 
+t.test('an urgent batch (a lease an ACK waits for) commits ahead of a bulk batch queued before it', async (t) => {
+  const dir = t.testdir({});
+  const db = openSqlite(join(dir, 'state.db'));
+  t.teardown(() => db.close());
+  await migrate(db, 'state');
+  const store = stateStoreOn(db);
+  await store.events.append([{ stage: 'test.warm', detail: {} }]); // starts the thread
+  const order: string[] = [];
+  // Both reach the writer in one turn: 20,000 events first, then one lease.
+  const insert = "INSERT INTO boot_events (time, mac, node, stage, level, detail) VALUES (?, '02:00:00:00:00:02', NULL, 'test.bulk', 'info', '{}')";
+  const bulk = db.batch(Array.from({ length: 20_000 }, (_, i) => [insert, [i]] as const)).then(() => order.push('bulk'));
+  const lease = db.batch([['INSERT INTO dhcp_leases (ip, mac, state, expires_at, client_id, hostname, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)', ['10.0.0.9', '02:00:00:00:00:09', 'bound', 1, null, null, 1]]], { urgent: true }).then(() => order.push('lease'));
+  await Promise.all([bulk, lease]);
+  t.same(order, ['lease', 'bulk'], 'the lease was committed (and answered) first');
+  const fresh = openSqlite(join(dir, 'state.db'));
+  t.teardown(() => fresh.close());
+  t.equal((await fresh.get<{ n: number }>("SELECT COUNT(*) AS n FROM boot_events WHERE stage = 'test.bulk'"))?.n, 20_000, 'and the bulk was committed too');
+});
+
 t.test('events written by the writer thread read back in order with their ids (what /v1/events and pbxboot logs serve)', async (t) => {
   const dir = t.testdir({});
   const a = await openStateStore({ url: `sqlite:${join(dir, 'state.db')}`, dataDir: dir });

@@ -66,7 +66,8 @@ export class TestClient {
     });
   }
   static async open(): Promise<TestClient> {
-    const sock = createSocket('udp4');
+    // 4 MiB: a group commit releases its ACKs together, and a test sending hundreds of REQUESTs reads them as one burst.
+    const sock = createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
     await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
     return new TestClient(sock, sock.address().port);
   }
