@@ -12,6 +12,23 @@ export interface WriteResult {
 /** A statement and its parameters (booleans already as 0/1). */
 export type WriteStmt = readonly [string, readonly unknown[]];
 
+// Checkpoints (copying WAL frames into the database file, then fsync) run on a thread of their own: run by SQLite
+// on the committing connection, each one held the writer 20-30 ms a few times a second in a boot storm, and the
+// lease commits DHCP ACKs wait for behind it. PASSIVE never blocks the writer; a WAL that still grows past 64 MiB
+// (frames appended as fast as they are copied) gets a RESTART checkpoint, which waits for a gap between commits.
+const CHECKPOINT_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.path);
+db.pragma('busy_timeout = 1000');
+setInterval(() => {
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (r && r.log > 16384) db.pragma('wal_checkpoint(RESTART)');
+  } catch (e) {}
+}, 50);
+`;
+
 // The worker is evaluated from source text: the same file runs under tsx, tap and the compiled dist/, and a worker
 // started from a .ts path would not get the TypeScript loader. Plain CommonJS, kept small.
 // Every request queued while a transaction runs joins the next one (one COMMIT for all of them); each request is
@@ -26,6 +43,13 @@ db.pragma('foreign_keys = ON');
 db.pragma('temp_store = MEMORY');
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -' + workerData.cacheKb);
+const { Worker } = require('node:worker_threads');
+const checkpointer = new Worker(workerData.checkpointSource, { eval: true, workerData });
+db.pragma('wal_autocheckpoint = 0');
+// Without the checkpointer, this connection checkpoints again (SQLite's default: at 1000 WAL pages).
+const fallback = () => { try { db.pragma('wal_autocheckpoint = 1000'); } catch (e) {} };
+checkpointer.on('error', fallback);
+checkpointer.on('exit', fallback);
 const cache = new Map();
 const prep = (sql) => {
   let s = cache.get(sql);
@@ -72,10 +96,14 @@ function commit() {
   commitOne(rest);
 }
 parentPort.on('message', (m) => {
+  if (m === 'autocheckpoint') return parentPort.postMessage({ autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }) });
   if (m === 'close') {
     commit();
-    db.close();
-    parentPort.postMessage('closed');
+    checkpointer.removeAllListeners('exit');
+    checkpointer.terminate().finally(() => {
+      db.close(); // the last connection to close checkpoints the whole WAL into the file
+      parentPort.postMessage('closed');
+    });
     return;
   }
   (m.urgent ? urgent : queue).push(m);
@@ -98,11 +126,11 @@ export class SqliteWriter {
 
   constructor(path: string, cacheKb = 16_384) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, module, cacheKb } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, module, cacheKb, checkpointSource: CHECKPOINT_SOURCE } });
     // Only pending writes keep the process alive: a CLI command that never closes its store still exits.
     this.worker.unref();
-    this.worker.on('message', (msg: 'closed' | { id: number; out?: number[]; error?: { message: string; code?: string } }[]) => {
-      if (msg === 'closed') return;
+    this.worker.on('message', (msg: 'closed' | { autocheckpoint: number } | { id: number; out?: number[]; error?: { message: string; code?: string } }[]) => {
+      if (msg === 'closed' || !Array.isArray(msg)) return;
       for (const r of msg) {
         const p = this.pending.get(r.id);
         if (!p) continue;
@@ -135,6 +163,17 @@ export class SqliteWriter {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage(urgent ? { id, list, urgent } : { id, list });
+    });
+  }
+
+  /** The writer connection's wal_autocheckpoint: 0 while the checkpointer thread runs (tests). */
+  autocheckpoint(): Promise<number> {
+    return new Promise((resolve) => {
+      const on = (m: unknown) => {
+        if (m && typeof m === 'object' && 'autocheckpoint' in m) (this.worker.off('message', on), resolve(Number(m.autocheckpoint)));
+      };
+      this.worker.on('message', on);
+      this.worker.postMessage('autocheckpoint');
     });
   }
 

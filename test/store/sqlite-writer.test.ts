@@ -7,7 +7,9 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { statSync } from 'node:fs';
 import { openSqlite } from '../../src/store/sqlite.js';
+import { SqliteWriter } from '../../src/store/sqlite-writer.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openStateStore, stateStoreOn } from '../../src/store/state-store.js';
 import { getOption } from '../../src/dhcp/codec.js';
@@ -53,6 +55,26 @@ t.test('an urgent batch (a lease an ACK waits for) commits ahead of a bulk batch
   const fresh = openSqlite(join(dir, 'state.db'));
   t.teardown(() => fresh.close());
   t.equal((await fresh.get<{ n: number }>("SELECT COUNT(*) AS n FROM boot_events WHERE stage = 'test.bulk'"))?.n, 20_000, 'and the bulk was committed too');
+});
+
+t.test('checkpoints run on their own thread: the writer connection never checkpoints, yet its WAL reaches the file', async (t) => {
+  const dir = t.testdir({});
+  const path = join(dir, 'state.db');
+  const db = openSqlite(path);
+  t.teardown(() => db.close());
+  await migrate(db, 'state');
+  const w = new SqliteWriter(path);
+  t.teardown(() => w.close());
+  t.equal(await w.autocheckpoint(), 0, 'the writer connection leaves checkpoints to the checkpointer thread');
+  const before = statSync(path).size;
+  const insert = "INSERT INTO boot_events (time, mac, node, stage, level, detail) VALUES (?, '02:00:00:00:00:03', NULL, 'test.ckpt', 'info', '{\"pad\":\"" + 'x'.repeat(200) + "\"}')";
+  for (let b = 0; b < 20; b++) await w.write(Array.from({ length: 1000 }, (_, i) => [insert, [b * 1000 + i]] as const));
+  let size = before;
+  for (const until = Date.now() + 3000; Date.now() < until && size < before + (2 << 20); ) {
+    await new Promise((r) => setTimeout(r, 20));
+    size = statSync(path).size;
+  }
+  t.ok(size >= before + (2 << 20), `the database file grew from ${before} to ${size} bytes while the writer connection stayed open`);
 });
 
 t.test('events written by the writer thread read back in order with their ids (what /v1/events and pbxboot logs serve)', async (t) => {
