@@ -57,10 +57,10 @@ interface Peer {
   start(srv: Netns, dir: string): Promise<{ pid: number; stop(): Promise<void>; rssKb(): Promise<number>; unique(): Promise<boolean>; serverOfferMs(): Promise<{ mean: number; max: number; ackMean: number; ackMax: number } | null> }>;
 }
 
-const pbxboot: Peer = {
-  name: 'pbxboot',
+const pbxbootOn = (batchedIo: boolean): Peer => ({
+  name: batchedIo ? 'pbxboot' : 'pbxboot on node:dgram',
   async start(srv, dir) {
-    const s = await startServer(srv, { mode: 'server', address: '10.90.0.1', pools: [{ ...pool, leaseSeconds: 3600 }], autoEnroll: true, quiet: true, eventLog: true, sqlite: join(dir, `state-${Date.now()}.sqlite`), ...(process.env.DHCP_BENCH_RCVBUF ? { receiveBufferBytes: Number(process.env.DHCP_BENCH_RCVBUF) } : {}) });
+    const s = await startServer(srv, { mode: 'server', address: '10.90.0.1', pools: [{ ...pool, leaseSeconds: 3600 }], autoEnroll: true, quiet: true, eventLog: true, sqlite: join(dir, `state-${Date.now()}.sqlite`), batchedIo, ...(process.env.DHCP_BENCH_RCVBUF ? { receiveBufferBytes: Number(process.env.DHCP_BENCH_RCVBUF) } : {}) });
     return {
       pid: s.proc.pid!,
       stop: async () => void (await s.stop()),
@@ -73,7 +73,8 @@ const pbxboot: Peer = {
       },
     };
   },
-};
+});
+const pbxboot = pbxbootOn(true);
 
 function dnsmasq(extra: string[], name: string): Peer {
   return {
@@ -136,7 +137,8 @@ const bench: Bench = async (ctx) => {
   const cli = await createNetns('kd-dc');
   await linkVeth(srv, '10.90.0.1/16', cli, '10.90.0.2/16');
   const only = process.env.DHCP_BENCH_PEERS?.split(',');
-  const peers = [pbxboot, kea, dnsmasq([], 'dnsmasq'), dnsmasq(['--no-ping'], 'dnsmasq --no-ping')].filter((p) => !only || only.includes(p.name));
+  // 'pbxboot on node:dgram' (dhcp.batchedIo: false) shows what the batched native sockets add; rate sweep only.
+  const peers = [pbxboot, pbxbootOn(false), kea, dnsmasq([], 'dnsmasq'), dnsmasq(['--no-ping'], 'dnsmasq --no-ping')].filter((p) => !only || only.includes(p.name));
   const avalanche = ctx.quick ? 2000 : 10_000;
   const result: Record<string, { best: Run | null; lowOfferMs: number; served: { mean: number; max: number; ackMean: number; ackMax: number } | null; aval: { seconds: number; lost: number; nonUnique: number } | null; memKbPer10k: number | null; unique: boolean; cpuPerDora: number }> = {};
   const mem: { n: number; pbxboot: number; kea: number }[] = [];
@@ -144,7 +146,7 @@ const bench: Bench = async (ctx) => {
   if (process.env.DHCP_BENCH_NO_AVALANCHE) ctx.log('DHCP_BENCH_NO_AVALANCHE: avalanche skipped (development)');
   try {
     for (const peer of peers) {
-      const fast = peer.name === 'pbxboot' || peer.name === 'kea';
+      const fast = peer.name.startsWith('pbxboot') || peer.name === 'kea';
       // The sweep runs until two offered rates in a row lose ≥ 5 %, so it finds each server's ceiling (Kea's lies above 8,000/s here).
       const rates = process.env.DHCP_BENCH_RATES ? process.env.DHCP_BENCH_RATES.split(',').map(Number) : fast ? (ctx.quick ? [1000, 2000, 4000, 6000, 8000, 10000, 12000] : [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 10000, 12000, 15000, 20000]) : ctx.quick ? [50, 200] : [50, 100, 200, 300, 400, 600];
       const s = await peer.start(srv, dir);
@@ -174,7 +176,7 @@ const bench: Bench = async (ctx) => {
       if (nonUnique) ctx.log(`${peer.name}: perfdhcp counted ${nonUnique} non-unique ACKed addresses; server-side ACK audit: ${unique ? 'no address ACKed to two MACs' : 'DOUBLE ASSIGNMENT'}`);
       const served = await s.serverOfferMs();
       await s.stop();
-      if (process.env.DHCP_BENCH_NO_AVALANCHE) {
+      if (process.env.DHCP_BENCH_NO_AVALANCHE || peer.name === 'pbxboot on node:dgram') {
         result[peer.name] = { best, lowOfferMs: low.offerMs, served, aval: null, memKbPer10k: rss1 - rss0, unique, cpuPerDora };
         continue;
       }
