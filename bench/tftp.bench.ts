@@ -97,7 +97,7 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
     await spawn(srv, process.execPath, ['--import', 'tsx', join(repo, 'bench/tftp-server-child.ts'), JSON.stringify({ port: ports.pbxboot, root, maxTransfers: 64 })], 'pbxboot');
     await spawn(srv, process.execPath, ['--import', 'tsx', join(repo, 'bench/tftp-server-child.ts'), JSON.stringify({ port: ports['pbxboot-dgram'], root, maxTransfers: 64, segmentOffload: false, nativePump: false })], 'pbxboot-dgram');
     await spawn(srv, process.execPath, ['--import', 'tsx', join(repo, 'bench/tftp-server-child.ts'), JSON.stringify({ port: ports['pbxboot-sleep'], root, maxTransfers: 64, busyPollUs: 0 })], 'pbxboot-sleep');
-    if (!segmentOffloadAvailable()) ctx.log('WARNING: native/tftp-io is not built (npm run build:native): pbxboot runs on node:dgram alone');
+    if (!segmentOffloadAvailable()) ctx.log('WARNING: native/udp-io is not built (npm run build:native): pbxboot runs on node:dgram alone');
     // tftpd-hpa in the foreground (-L), dnsmasq as TFTP only (--port=0 turns DNS off).
     await spawn(srv, '/usr/sbin/in.tftpd', ['-L', '-s', root, '-a', `0.0.0.0:${ports['tftpd-hpa']}`, '-u', 'root'], 'tftpd-hpa', false);
     await spawn(srv, 'dnsmasq', ['--no-daemon', '--port=0', '--enable-tftp', `--tftp-root=${root}`, '--user=root', '--group=root', '--pid-file=' + join(dir, 'dnsmasq.pid'), '--conf-file=/dev/null', '--tftp-max=100'], 'dnsmasq', false);

@@ -1,4 +1,5 @@
-// Builds the optional native TFTP batch sender (native/tftp-io) with node-gyp; run by `npm ci` (postinstall).
+// Builds the optional native UDP addon (native/udp-io: TFTP pump and GSO sends, DHCP batched sockets) with node-gyp;
+// run by `npm ci` (postinstall).
 // Never fails the install: without the addon pbxboot sends every datagram through node:dgram, only slower.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,9 +8,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dir = join(repo, 'native/tftp-io');
+const dir = join(repo, 'native/udp-io');
 if (process.platform !== 'linux') {
-  console.error('build-native: UDP GSO is Linux-only; skipping');
+  console.error('build-native: the addon is Linux-only (recvmmsg, UDP GSO); skipping');
   process.exit(0);
 }
 // npm passes its own node-gyp to lifecycle scripts; otherwise use the one in node_modules or npm's bundled copy.
@@ -25,7 +26,7 @@ const candidates = [
   join(dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
 ].filter((p) => p && existsSync(p));
 if (candidates.length === 0) {
-  console.error('build-native: node-gyp not found; TFTP sends use node:dgram (slower windowed transfers)');
+  console.error('build-native: node-gyp not found; DHCP and TFTP use node:dgram (slower)');
   process.exit(0);
 }
 // Build against the running Node's own headers (Debian ships them) so node-gyp never downloads any.
@@ -33,7 +34,7 @@ const headers = join(dirname(process.execPath), '..');
 const nodedir = process.env.npm_config_nodedir || (existsSync(join(headers, 'include/node/node_api.h')) ? headers : null);
 const r = spawnSync(process.execPath, [candidates[0], 'rebuild', ...(nodedir ? [`--nodedir=${nodedir}`] : [])], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
 if (r.status !== 0) {
-  console.error(`build-native: native/tftp-io did not build (needs g++, make, python3 and Node headers); TFTP sends use node:dgram.\n${(r.stderr ?? '').split('\n').slice(-8).join('\n')}`);
+  console.error(`build-native: native/udp-io did not build (needs g++, make, python3 and Node headers); DHCP and TFTP use node:dgram.\n${(r.stderr ?? '').split('\n').slice(-8).join('\n')}`);
   process.exit(0);
 }
-console.error('build-native: native/tftp-io built');
+console.error('build-native: native/udp-io built');

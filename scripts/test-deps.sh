@@ -55,4 +55,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 # The optional native TFTP batch sender (normally built by npm ci's postinstall).
-[ -f native/tftp-io/build/Release/tftp_io.node ] || node scripts/build-native.mjs
+[ -f native/udp-io/build/Release/udp_io.node ] || node scripts/build-native.mjs

@@ -30,7 +30,7 @@ dhcp:
   mode: proxy
   leaseSeconds: 3600
   receiveBufferBytes: 1048576 # kernel buffer per socket: absorbs a storm's burst; larger = stale answers under overload
-  batchedIo: true      # batched native sockets (recvmmsg/sendmmsg, native/tftp-io); false = node:dgram
+  batchedIo: true      # batched native sockets (recvmmsg/sendmmsg, native/udp-io); false = node:dgram
   pools: []
   #  - subnet: 10.20.0.0/24     # the boot LAN, or a relay's subnet (matched by giaddr)
   #    start: 10.20.0.100
@@ -48,8 +48,8 @@ tftp:
   timeoutMs: 1000   # retransmission timeout unless the client negotiates one
   ratePerSecond: 20 # new requests per second per client IP
   rateBurst: 40
-  segmentOffload: true # send each window in one syscall via Linux UDP GSO (native/tftp-io); false = node:dgram
-  nativePump: true     # run each transfer's DATA/ACK loop on a native thread (native/tftp-io); false = event loop
+  segmentOffload: true # send each window in one syscall via Linux UDP GSO (native/udp-io); false = node:dgram
+  nativePump: true     # run each transfer's DATA/ACK loop on a native thread (native/udp-io); false = event loop
   busyPollUs: 50       # native pump: spin this long for each ACK before sleeping (one spinner per spare CPU); 0 = never
 
 netboot:

@@ -50,7 +50,7 @@ export const configSchema = z.strictObject({
       leaseSeconds: z.number().int().min(60).default(3600),
       /** kernel receive buffer per DHCP socket: absorbs a storm's burst, but a backlog older than the clients' patience is wasted work */
       receiveBufferBytes: z.number().int().min(65536).max(64 << 20).default(1 << 20),
-      /** batched native sockets (recvmmsg/sendmmsg, native/tftp-io) when the addon is built; false: node:dgram */
+      /** batched native sockets (recvmmsg/sendmmsg, native/udp-io) when the addon is built; false: node:dgram */
       batchedIo: z.boolean().default(true),
     })
     .prefault({}),
@@ -68,9 +68,9 @@ export const configSchema = z.strictObject({
       /** new requests per second per client IP (a boot storm queues, one client cannot flood) */
       ratePerSecond: z.number().min(0.1).default(20),
       rateBurst: z.number().int().min(1).default(40),
-      /** windows leave in one sendmsg via Linux UDP GSO when native/tftp-io is built; false = one dgram.send each */
+      /** windows leave in one sendmsg via Linux UDP GSO when native/udp-io is built; false = one dgram.send each */
       segmentOffload: z.boolean().default(true),
-      /** each transfer's data phase on a native thread (native/tftp-io) when built; false = on the event loop */
+      /** each transfer's data phase on a native thread (native/udp-io) when built; false = on the event loop */
       nativePump: z.boolean().default(true),
       /** native pump: µs to busy-poll for each ACK before sleeping (saves a wake-up per lock-step block); 0 = never */
       busyPollUs: z.number().int().min(0).max(1000).default(50),

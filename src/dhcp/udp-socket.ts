@@ -1,4 +1,4 @@
-// The DHCP server's UDP sockets: batched (native recvmmsg/sendmmsg, native/tftp-io/udp_batch.c) when the addon is
+// The DHCP server's UDP sockets: batched (native recvmmsg/sendmmsg, native/udp-io/udp_batch.c) when the addon is
 // built, node:dgram otherwise. Both bind with SO_REUSEADDR and SO_BROADCAST, as 0.0.0.0:67 and <interface>:67 share a port.
 import { createSocket, type Socket } from 'node:dgram';
 import { BATCH_SLOT_BYTES, BATCH_SLOTS, nativeAddon } from '../native/addon.js';

@@ -1,4 +1,4 @@
-// Loads pbxboot's optional native addon (native/tftp-io, built by `npm ci`'s postinstall): the TFTP pump and GSO
+// Loads pbxboot's optional native addon (native/udp-io, built by `npm ci`'s postinstall): the TFTP pump and GSO
 // sends, and the DHCP server's batched sockets. Null when absent or built for another Node ABI, and every caller
 // then falls back to node:dgram.
 import { existsSync } from 'node:fs';
@@ -33,7 +33,7 @@ export interface PumpResult {
   message?: string;
 }
 
-/** native/tftp-io/udp_batch.c: `rx` holds BATCH_SLOTS slots of BATCH_SLOT_BYTES, then [length, IPv4, port] per slot;
+/** native/udp-io/udp_batch.c: `rx` holds BATCH_SLOTS slots of BATCH_SLOT_BYTES, then [length, IPv4, port] per slot;
  * a longer datagram's length is its real one, its slot holds the first BATCH_SLOT_BYTES. */
 export const BATCH_SLOTS = 64;
 export const BATCH_SLOT_BYTES = 9216;
@@ -57,7 +57,7 @@ export function nativeAddon(): NativeAddon | null {
   addon = null;
   if (process.platform !== 'linux') return addon;
   // src/native → repo root, and dist/native → repo root: the addon lives beside package.json either way.
-  const file = fileURLToPath(new URL('../../native/tftp-io/build/Release/tftp_io.node', import.meta.url));
+  const file = fileURLToPath(new URL('../../native/udp-io/build/Release/udp_io.node', import.meta.url));
   if (!existsSync(file)) return addon;
   try {
     addon = createRequire(import.meta.url)(file) as NativeAddon;

@@ -1,4 +1,4 @@
-// Runs one read transfer on the native data pump (native/tftp-io/tftp_pump.c): a thread per transfer that answers
+// Runs one read transfer on the native data pump (native/udp-io/tftp_pump.c): a thread per transfer that answers
 // each ACK without a trip through the event loop. Same wire behaviour as TransferSession (session.ts), which it mirrors.
 import { nativeAddon, type PumpResult } from '../native/addon.js';
 import type { Negotiated } from './negotiate.js';

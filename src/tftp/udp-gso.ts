@@ -1,4 +1,4 @@
-// Batched DATA sends through Linux UDP GSO (native/tftp-io): one sendmsg() per run of datagrams instead of
+// Batched DATA sends through Linux UDP GSO (native/udp-io): one sendmsg() per run of datagrams instead of
 // one dgram.send() each. Optional: when the addon is not built or the kernel refuses, sends fall back to dgram.
 import type dgram from 'node:dgram';
 import { nativeAddon } from '../native/addon.js';

@@ -64,7 +64,7 @@ let s = await open(sink);
 for (let i = 0; i < 20; i++) await client.exchange(request({ type: MsgType.DISCOVER, mac: mac(9), arch: 7, vendorClass: 'PXEClient:Arch:00007:UNDI:003000' }), S);
 
 t.test(`sockets: ${engine}`, async (t) => {
-  t.equal(s.srv.engine, engine, engine === 'native' ? 'batched native sockets (needs the addon: npm ci builds native/tftp-io)' : 'node:dgram');
+  t.equal(s.srv.engine, engine, engine === 'native' ? 'batched native sockets (needs the addon: npm ci builds native/udp-io)' : 'node:dgram');
 });
 
 t.test('receive buffers: 1 MiB by default (overloaded, the server answers recent requests, not a seconds-old backlog), or as configured', async (t) => {

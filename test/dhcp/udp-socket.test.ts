@@ -24,7 +24,7 @@ for (const engine of ['native', 'dgram'] as const) {
   t.test(`engine: ${engine}`, async (t) => {
     const s: DhcpSocket = await openDhcpSocket('127.0.0.1', port, 1 << 20, engine === 'native');
     t.teardown(() => s.close());
-    t.equal(s.engine, engine, engine === 'native' ? 'native (npm ci builds native/tftp-io)' : 'dgram');
+    t.equal(s.engine, engine, engine === 'native' ? 'native (npm ci builds native/udp-io)' : 'dgram');
     const received: { buf: Buffer; from: Peer }[] = [];
     const errors: { err: Error; to?: Peer }[] = [];
     s.onMessage((buf, from) => received.push({ buf, from }));

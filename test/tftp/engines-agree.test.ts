@@ -1,4 +1,4 @@
-// Differential test: the native pump (native/tftp-io/tftp_pump.c) claims to mirror TransferSession (session.ts).
+// Differential test: the native pump (native/udp-io/tftp_pump.c) claims to mirror TransferSession (session.ts).
 // A scripted client — seeded losses, duplicate and stale ACKs, windowsize 1–8 — drives both engines and must
 // see the same DATA blocks in the same order, and the same retransmission count, from each.
 import t from 'tap';
@@ -90,7 +90,7 @@ async function play(port: number, seed: number): Promise<{ data: number[]; acks:
 }
 
 t.test('native pump and session.ts send the same blocks for the same client script', async (t) => {
-  t.ok(nativeTransfersAvailable(), 'native/tftp-io is built');
+  t.ok(nativeTransfersAvailable(), 'native/udp-io is built');
   const dir = t.testdir({ root: {} });
   writeFileSync(join(dir, 'root', 'f'), randomBytes(512 * BLOCKS + 100));
   const servers = await Promise.all(

@@ -104,7 +104,7 @@ t.test('on the wire: 30,000 random and mutated packets at the server port and a 
 });
 
 t.test('from the client itself: 9,000 fuzz packets into 300 native-pump transfers, then a clean transfer', async (t) => {
-  // The pump (native/tftp-io) parses what the client sends in C: feed it mutated and random datagrams from
+  // The pump (native/udp-io) parses what the client sends in C: feed it mutated and random datagrams from
   // the client's own address and port (the right TID), which the foreign-TID check does not screen out.
   await requireTools();
   const dir = t.testdir({ root: {}, out: {} });

@@ -1,4 +1,4 @@
-// DATA runs through Linux UDP GSO (native/tftp-io) and one datagram per send give the same bytes to a real client,
+// DATA runs through Linux UDP GSO (native/udp-io) and one datagram per send give the same bytes to a real client,
 // on both engines (native pump, event loop), including windows that end on a short or empty last block and
 // windows retransmitted over a lossy link.
 import t from 'tap';
@@ -16,7 +16,7 @@ const sizes = [1, 1468, 1468 * 16, 1468 * 16 + 1, 1468 * 64 * 3 + 700, 2_000_000
 t.before(requireTools);
 
 t.test('the native batch sender is built', async (t) => {
-  t.ok(segmentOffloadAvailable(), 'native/tftp-io/build/Release/tftp_io.node loads (built by `npm ci` via scripts/build-native.mjs; needs g++, make, python3)');
+  t.ok(segmentOffloadAvailable(), 'native/udp-io/build/Release/udp_io.node loads (built by `npm ci` via scripts/build-native.mjs; needs g++, make, python3)');
 });
 
 for (const [nativePump, offload] of [[true, true], [true, false], [false, true], [false, false]] as const) {

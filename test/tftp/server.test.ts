@@ -1,5 +1,5 @@
 // The TFTP server against real clients on loopback: tftp-hpa, atftp, npm tftp2 and a packet-level client;
-// every case runs on both engines: the native data pump (native/tftp-io) and the event loop (session.ts over dgram).
+// every case runs on both engines: the native data pump (native/udp-io) and the event loop (session.ts over dgram).
 import t from 'tap';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +46,7 @@ for (const engine of ['native', 'dgram'] as const) {
     t.before(() => {
       nativePump = engine === 'native';
     });
-    t.ok(engine === 'dgram' || nativeTransfersAvailable(), 'native/tftp-io is built (npm ci runs scripts/build-native.mjs; needs g++, make, python3)');
+    t.ok(engine === 'dgram' || nativeTransfersAvailable(), 'native/udp-io is built (npm ci runs scripts/build-native.mjs; needs g++, make, python3)');
     t.test('every client gets every size byte-exact', async (t) => {
       const dir = t.testdir({ root: {}, out: {} });
       const root = join(dir, 'root');

@@ -1,4 +1,4 @@
-/* pbxboot's one native addon, tftp_io: UDP GSO batches (udp_gso.c), the threaded TFTP data pump (tftp_pump.c) and
+/* pbxboot's one native addon, udp_io: UDP GSO batches (udp_gso.c), the threaded TFTP data pump (tftp_pump.c) and
  * the DHCP server's batched sockets (udp_batch.c). */
 #include <node_api.h>
 
