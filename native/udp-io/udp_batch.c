@@ -105,12 +105,12 @@ static void flush(batch_sock *b) {
 
 static void on_check(uv_check_t *h) {
   batch_sock *b = h->data;
-  if (b->queued) flush(b);
+  if (b->queued && !b->closing) flush(b);
 }
 
 static void on_idle(uv_idle_t *h) {
   batch_sock *b = h->data;
-  if (b->queued) flush(b);
+  if (b->queued && !b->closing) flush(b);
 }
 
 static void on_readable(uv_poll_t *h, int status, int events) {
@@ -132,7 +132,8 @@ static void on_readable(uv_poll_t *h, int status, int events) {
   napi_create_uint32(b->env, (uint32_t)n, &count);
   call_js(b, b->on_batch, 1, &count);
   napi_close_handle_scope(b->env, scope);
-  if (b->queued) flush(b); /* OFFERs decided synchronously (and in the microtasks above) leave now */
+  /* OFFERs decided synchronously (and in the microtasks above) leave now, unless the callback closed the socket */
+  if (b->queued && !b->closing) flush(b);
 }
 
 #define THROW(msg)                         \
