@@ -1,8 +1,8 @@
 // Development tool for the boot-event path (issue 9): DHCP-like events through enrichingSink → EventLog →
 // EventsRepo → the SQLite writer thread on a file database, paced like a DORA storm; prints CPU µs per event for
 // the main thread, the writer thread and V8's helper threads (from /proc/self/task/*/schedstat, ns precision, so
-// it stays meaningful on a busy shared machine). `node --import tsx bench/events-hotpath.ts [events] [perSecond]`
-// (perSecond 0: flat out). `--gen` runs the generator into a null sink: its cost is the baseline to subtract.
+// it stays meaningful on a busy shared machine). `node --import tsx bench/events-hotpath.ts [events] [perSecond] [stormMs]`
+// (perSecond 0: flat out; stormMs 20: no storm window). `--gen` runs the generator into a null sink: its cost is the baseline to subtract.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,8 @@ const repo = new EventsRepo(db);
 const bus = new EventBus();
 let published = 0;
 bus.subscribe(() => void published++); // one live subscriber (a `logs -f` or the dashboard)
-const log = new EventLog(repo, bus);
+const stormMs = args[2] === undefined ? undefined : Number(args[2]); // the EventLog's storm window (its default when absent)
+const log = new EventLog(repo, bus, { stormMs });
 const sink: EventSink = genOnly ? { emit() {} } : enrichingSink(log);
 
 // Events shaped like src/dhcp/server.ts's: a common detail per packet's facts, plus the step's own fields.
@@ -69,8 +70,11 @@ await log.flush();
 const wall = performance.now() - t0;
 const after = threads();
 const us: Record<string, number> = {};
+// Threads started by the store (the writer, and any thread it starts) are listed apart, busiest first.
+const started = [...after].filter(([t]) => t !== String(process.pid) && !helpers.has(t)).sort((a, b) => b[1] - (before.get(b[0]) ?? 0) - (a[1] - (before.get(a[0]) ?? 0)));
 for (const [t, ns] of after) {
-  const role = t === String(process.pid) ? 'main' : helpers.has(t) ? 'helpers' : 'writer';
+  const k = started.findIndex(([s]) => s === t);
+  const role = t === String(process.pid) ? 'main' : helpers.has(t) ? 'helpers' : k === 0 ? 'writer' : `store${k}`;
   us[role] = (us[role] ?? 0) + (ns - (before.get(t) ?? 0)) / 1000 / total;
 }
 const round = (x: number) => Math.round(x * 100) / 100;
