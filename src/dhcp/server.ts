@@ -63,15 +63,13 @@ export interface DhcpServerHandle {
   readonly engine: 'native' | 'dgram' | 'off';
 }
 
-const factsDetail = (f: ClientFacts): Record<string, unknown> => ({
-  xid: f.xid,
-  arch: f.arch,
-  firmware: f.firmware,
-  vendorClass: f.vendorClass,
-  ipxe: f.ipxe,
-  ...(f.uuid ? { uuid: f.uuid } : {}),
-  ...(f.relay ? { relay: f.relay.giaddr, agentInfo: f.relay.agentInfo !== null } : {}),
-});
+// Built with assignments, not conditional spreads: a spread of a fresh object literal costs a runtime call per packet.
+function factsDetail(f: ClientFacts): Record<string, unknown> {
+  const d: Record<string, unknown> = { xid: f.xid, arch: f.arch, firmware: f.firmware, vendorClass: f.vendorClass, ipxe: f.ipxe };
+  if (f.uuid) d.uuid = f.uuid;
+  if (f.relay) (d.relay = f.relay.giaddr), (d.agentInfo = f.relay.agentInfo !== null);
+  return d;
+}
 
 /** Starts the DHCP side; with mode `off` it opens nothing (another DHCP server points clients at us). */
 export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerHandle> {
@@ -85,16 +83,10 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
   const writer = new LeaseWriter(store);
   const server = { address: o.address, httpPort: o.httpPort };
   const sockets: DhcpSocket[] = [];
-  // A DORA emits four events from the same facts: their common detail is built once per packet.
-  const factsCache = new WeakMap<ClientFacts, Record<string, unknown>>();
-  const common = (f: ClientFacts): Record<string, unknown> => {
-    let d = factsCache.get(f);
-    if (!d) factsCache.set(f, (d = factsDetail(f)));
-    return d;
-  };
-  const emit = (level: EventLevel, stage: string, f: ClientFacts | null, detail: Record<string, unknown>, node?: BootNode | null): void =>
+  // A packet's events share its facts' detail `c`, built once per packet by handle().
+  const emit = (level: EventLevel, stage: string, f: ClientFacts | null, detail: Record<string, unknown>, node?: BootNode | null, c?: Record<string, unknown>): void =>
     // time set here: the event log would otherwise copy the whole event to add it
-    o.sink.emit({ time: now(), stage, level, mac: f?.mac ?? null, node: node?.id ?? null, detail: f ? Object.assign({}, common(f), detail) : detail });
+    o.sink.emit({ time: now(), stage, level, mac: f?.mac ?? null, node: node?.id ?? null, detail: f ? Object.assign({}, c ?? factsDetail(f), detail) : detail });
 
   if (o.mode === 'off') {
     return { close: async () => {}, setReservations: () => {}, stats: () => stats, bound: () => new Map(), receiveBuffers: () => [], engine: 'off' };
@@ -120,12 +112,12 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
   // Bound to the interface address, sends to 255.255.255.255 leave by that interface (FIELD-NOTES "Sockets").
   const tx = await open(o.address, port);
   const pxe = o.mode === 'proxy' ? await open(o.listenAddress ?? '0.0.0.0', o.ports?.pxe ?? 4011) : null;
-  // Which client a failed send was for: only needed on the error path, so kept per destination, not per packet.
+  // Which client a failed send was for (the error path only): the last one sent to each address.
   const sendFacts = new Map<string, ClientFacts>();
 
   function send(sock: DhcpSocket, msg: DhcpMessage, dest: Peer, f: ClientFacts): void {
     if (sendFacts.size >= 1024) sendFacts.clear();
-    sendFacts.set(`${dest.address}:${dest.port}`, f);
+    sendFacts.set(dest.address, f);
     sock.send(encodeDhcp(msg, BOOTP_MIN), dest);
   }
 
@@ -147,8 +139,10 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
       return;
     }
     const f = clientFacts(msg);
-    emit('debug', `dhcp.${f.type?.toLowerCase() ?? 'unknown'}`, f, { port: inPort, from: `${rinfo.address}:${rinfo.port}` });
-    const base = { mode: o.mode, facts: f, via: inPort === port ? ('dhcp' as const) : ('pxe' as const), serverId: o.address };
+    const c = factsDetail(f);
+    emit('debug', `dhcp.${f.type?.toLowerCase() ?? 'unknown'}`, f, { port: inPort, from: `${rinfo.address}:${rinfo.port}` }, null, c);
+    const via = inPort === port ? ('dhcp' as const) : ('pxe' as const);
+    const base = { mode: o.mode, facts: f, via, serverId: o.address };
     const pool = o.mode === 'server' ? poolFor(pools, f.relay?.giaddr ?? o.address) : null;
     const early = screen(base);
     if (early) return finish(early, null);
@@ -156,7 +150,7 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
     if (node === null && isBootClient(f)) node = await o.directory.discovered(f.mac, f);
     if (node?.ip && o.mode === 'server') table.reserve(f.mac, node.ip); // the node record's address wins
     const address = pool ? table.view(pool, f.mac, f.requestedIp) : null;
-    return finish(decide({ ...base, server, table: o.bootTable, node, address }), node);
+    return finish(decide({ mode: o.mode, facts: f, via, serverId: o.address, server, table: o.bootTable, node, address }), node);
 
     async function finish(d: Decision, node: BootNode | null): Promise<void> {
       const ctx: ReplyContext = { serverId: o.address, pool, from: { address: rinfo.address, port: rinfo.port }, port: inPort, serverPort: port, clientPort: o.ports?.client ?? 68, relayPort: o.ports?.relay ?? 67 };
@@ -164,12 +158,12 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
         case 'ignore':
           stats.ignored++;
           if (d.forgetOffer && pool) table.forgetOffer(pool, f.mac);
-          emit(d.level, 'dhcp.ignore', f, { reason: d.reason }, node);
+          emit(d.level, 'dhcp.ignore', f, { reason: d.reason }, node, c);
           return;
         case 'record': {
           const lease = d.op === 'decline' ? table.decline(d.ip) : table.release(f.mac, d.ip);
-          if (lease) await writer.put(lease).catch((err: Error) => emit('error', 'dhcp.error', f, { error: `lease store: ${err.message}` }, node));
-          emit(d.op === 'decline' ? 'warn' : 'info', `dhcp.${d.op}d`, f, { ip: d.ip }, node);
+          if (lease) await writer.put(lease).catch((err: Error) => emit('error', 'dhcp.error', f, { error: `lease store: ${err.message}` }, node, c));
+          emit(d.op === 'decline' ? 'warn' : 'info', `dhcp.${d.op}d`, f, { ip: d.ip }, node, c);
           return;
         }
         case 'offer':
@@ -182,7 +176,7 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
               await writer.put(lease); // an ACK is only sent for a lease that survives a restart
             } catch (err) {
               stats.errors++;
-              emit('error', 'dhcp.error', f, { error: `lease store: ${(err as Error).message}`, ip: d.yiaddr }, node);
+              emit('error', 'dhcp.error', f, { error: `lease store: ${(err as Error).message}`, ip: d.yiaddr }, node, c);
               return;
             }
           }
@@ -213,7 +207,7 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
         if (d.boot) detail.bootfile = d.boot.kind === 'tftp' ? d.boot.file : d.boot.url;
         if (o.mode === 'proxy') detail.proxy = true;
       }
-      emit(d.kind === 'nak' ? 'warn' : 'info', `dhcp.${d.kind}`, f, detail, node);
+      emit(d.kind === 'nak' ? 'warn' : 'info', `dhcp.${d.kind}`, f, detail, node, c);
     }
   }
 
@@ -227,7 +221,7 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
     s.onError((err, to) => {
       stats.errors++;
       const dest = to ? `${to.address}:${to.port}` : undefined;
-      emit('error', 'dhcp.error', (dest && sendFacts.get(dest)) || null, dest ? { error: err.message, to: dest } : { error: err.message });
+      emit('error', 'dhcp.error', (to && sendFacts.get(to.address)) || null, dest ? { error: err.message, to: dest } : { error: err.message });
     });
   };
   listen(rx, port);
