@@ -29,8 +29,9 @@ export function normalizeMac(text: string): string {
 }
 
 /** MAC from 6 raw bytes (e.g. DHCP chaddr). */
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function macFromBytes(b: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < 6; i++) out += (i ? ':' : '') + (b[i] ?? 0).toString(16).padStart(2, '0');
-  return out;
+  // A table lookup per byte: it runs for every DHCP packet.
+  return `${HEX2[b[0] ?? 0]}:${HEX2[b[1] ?? 0]}:${HEX2[b[2] ?? 0]}:${HEX2[b[3] ?? 0]}:${HEX2[b[4] ?? 0]}:${HEX2[b[5] ?? 0]}`;
 }

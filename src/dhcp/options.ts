@@ -160,7 +160,7 @@ export function typedOptions(msg: DhcpMessage): TypedOptions {
       case Opt.overload: t.overload = b[0]; break;
       case Opt.messageType: t.messageType = b.length === 1 ? b[0] : undefined; break;
       case Opt.serverId: t.serverId = ip1(b); break;
-      case Opt.paramRequestList: t.paramRequestList = [...b]; break;
+      case Opt.paramRequestList: t.paramRequestList = Array.from(b); break;
       case Opt.maxMessageSize: t.maxMessageSize = b.length === 2 ? b.readUInt16BE(0) : undefined; break;
       case Opt.vendorClass: t.vendorClass = text(b); break;
       case Opt.clientId: t.clientId = b.length >= 2 ? { type: b[0]!, id: b.subarray(1).toString('hex') } : undefined; break;
@@ -179,7 +179,8 @@ export function typedOptions(msg: DhcpMessage): TypedOptions {
       case Opt.ipxe: t.ipxe = parseSubOptions(b); break;
     }
   }
-  for (const k of Object.keys(t) as (keyof TypedOptions)[]) if (t[k] === undefined) delete t[k];
+  // Only a malformed value leaves a key undefined; deleting it (rare) puts that one object in dictionary mode.
+  for (const k in t) if (t[k as keyof TypedOptions] === undefined) delete t[k as keyof TypedOptions];
   return t;
 }
 
