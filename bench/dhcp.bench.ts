@@ -145,9 +145,9 @@ const bench: Bench = async (ctx) => {
   let evBytes: BootEventBytes | null = null;
   if (process.env.DHCP_BENCH_NO_AVALANCHE) ctx.log('DHCP_BENCH_NO_AVALANCHE: avalanche skipped (development)');
   try {
-    for (const peer of peers) {
-      const fast = peer.name.startsWith('pbxboot') || peer.name === 'kea';
-      // The sweep runs until two offered rates in a row lose ≥ 5 %, so it finds each server's ceiling (Kea's lies above 8,000/s here).
+    // One rate sweep against a fresh server: until two offered rates in a row lose ≥ 5 %, so it finds each server's
+    // ceiling (Kea's lies above 8,000/s here).
+    const sweep = async (peer: Peer, fast: boolean) => {
       const rates = process.env.DHCP_BENCH_RATES ? process.env.DHCP_BENCH_RATES.split(',').map(Number) : fast ? (ctx.quick ? [1000, 2000, 4000, 6000, 8000, 10000, 12000] : [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 10000, 12000, 15000, 20000]) : ctx.quick ? [50, 200] : [50, 100, 200, 300, 400, 600];
       const s = await peer.start(srv, dir);
       // Same warm-up for every server (JIT, caches), which also gives the offer latency at an equal, light load.
@@ -176,6 +176,11 @@ const bench: Bench = async (ctx) => {
       if (nonUnique) ctx.log(`${peer.name}: perfdhcp counted ${nonUnique} non-unique ACKed addresses; server-side ACK audit: ${unique ? 'no address ACKed to two MACs' : 'DOUBLE ASSIGNMENT'}`);
       const served = await s.serverOfferMs();
       await s.stop();
+      return { best, low, rss0, rss1, unique, served, cpuPerDora };
+    };
+    for (const peer of peers) {
+      const fast = peer.name.startsWith('pbxboot') || peer.name === 'kea';
+      const { best, low, rss0, rss1, unique, served, cpuPerDora } = await sweep(peer, fast);
       if (process.env.DHCP_BENCH_NO_AVALANCHE || peer.name === 'pbxboot on node:dgram') {
         result[peer.name] = { best, lowOfferMs: low.offerMs, served, aval: null, memKbPer10k: rss1 - rss0, unique, cpuPerDora };
         continue;
@@ -191,6 +196,17 @@ const bench: Bench = async (ctx) => {
       ctx.log(`${peer.name}: avalanche ${n} clients → ${acks} leased in ${secs.toFixed(1)} s`);
       await a.stop();
       result[peer.name] = { best, lowOfferMs: low.offerMs, served, aval: { seconds: secs, lost: Math.max(0, n - acks), nonUnique: ra.nonUnique }, memKbPer10k: rss1 - rss0, unique, cpuPerDora };
+    }
+    // A second sweep of pbxboot and Kea, in the other order, each keeping its better result: a burst of load from
+    // elsewhere on this shared machine during one server's only sweep would otherwise decide the ratio.
+    if (!process.env.DHCP_BENCH_RATES) {
+      for (const peer of [kea, pbxboot].filter((p) => result[p.name])) {
+        const again = await sweep(peer, true);
+        const r = result[peer.name]!;
+        ctx.log(`${peer.name}: second sweep best ${again.best?.rate.toFixed(0) ?? 'none'} DORA/s at < 1 % drops (first: ${r.best?.rate.toFixed(0) ?? 'none'})`);
+        if (again.best && (!r.best || again.best.rate > r.best.rate)) r.best = again.best;
+        r.unique &&= again.unique;
+      }
     }
     // Item 5: RSS against the number of leases held (preloaded, then a fresh server starts and loads them).
     // A failure in these extra rows is logged; it must not lose the peers' figures above.
@@ -221,7 +237,7 @@ const bench: Bench = async (ctx) => {
   const peersOf = (f: (r: (typeof result)[string]) => number | null) => Object.fromEntries(others.map(([k, v]) => [k, f(v)]));
   const note = 'perfdhcp as relay, 10,000 clients, leases persisted; loaded 2-core machine';
   const rows: BenchRow[] = [
-    { group: 'dhcp', metric: 'DORA/s at < 1 % drops', unit: 'DORA/s', pbxboot: p.best?.rate ?? 0, peers: peersOf((r) => r.best?.rate ?? 0), higherIsBetter: true, note },
+    { group: 'dhcp', metric: 'DORA/s at < 1 % drops (better of two sweeps for pbxboot and Kea)', unit: 'DORA/s', pbxboot: p.best?.rate ?? 0, peers: peersOf((r) => r.best?.rate ?? 0), higherIsBetter: true, note },
     { group: 'dhcp', metric: 'server CPU per DORA over the rate sweep', unit: 'µs', pbxboot: nn(p.cpuPerDora), peers: peersOf((r) => nn(r.cpuPerDora)), note: 'user+system of the server process / ACKs perfdhcp received; steadier than rates on a shared machine' },
     { group: 'dhcp', metric: 'offer latency at 100 DISCOVER/s (perfdhcp avg)', unit: 'ms', pbxboot: nn(p.lowOfferMs), peers: peersOf((r) => nn(r.lowOfferMs)), note: 'null: no offer within perfdhcp\'s wait (dnsmasq\'s ping check)' },
     { group: 'dhcp', metric: 'offer latency at the best rate (perfdhcp avg)', unit: 'ms', pbxboot: p.best?.offerMs ?? null, peers: peersOf((r) => r.best?.offerMs ?? null), note: 'includes queueing in the socket buffer' },
