@@ -142,10 +142,14 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     return NULL;                           \
   } while (0)
 
-static batch_sock *unwrap(napi_env env, napi_value v) {
+/* The open socket in argv[0] of a call that takes `want` arguments; NULL for a closed socket or a bad call. */
+static batch_sock *sock_arg(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = want;
   void *p = NULL;
-  napi_get_value_external(env, v, &p);
-  return p;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < want || napi_get_value_external(env, argv[0], &p) != napi_ok || !p) return NULL;
+  batch_sock *b = p;
+  return b->closing ? NULL : b;
 }
 
 /* openBatchSocket(address, port, rcvbufBytes, onBatch(n), onSendError(message, ip, port))
@@ -226,11 +230,9 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
 
 /* batchSend(handle, buffer, ipv4 (host order uint32), port): queued, sent with the turn's sendmmsg. */
 static napi_value send_one(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  batch_sock *b = argc == 4 ? unwrap(env, argv[0]) : NULL;
-  if (!b || b->closing) THROW("batchSend on a closed socket");
+  batch_sock *b = sock_arg(env, info, 4, argv);
+  if (!b) THROW("batchSend on a closed socket");
   void *data;
   size_t len;
   uint32_t ip, port;
@@ -253,13 +255,10 @@ static napi_value send_one(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-
 static napi_value close_socket(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  batch_sock *b = argc == 1 ? unwrap(env, argv[0]) : NULL;
-  if (!b || b->closing) return NULL;
+  batch_sock *b = sock_arg(env, info, 1, argv);
+  if (!b) return NULL;
   if (b->queued) flush(b);
   b->closing = 1;
   uv_poll_stop(&b->poll);
@@ -277,11 +276,9 @@ static napi_value close_socket(napi_env env, napi_callback_info info) {
 
 /* batchInfo(handle) -> { port, rcvbuf }: the bound port and the receive buffer the kernel granted */
 static napi_value info_of(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1], out, v;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  batch_sock *b = argc == 1 ? unwrap(env, argv[0]) : NULL;
-  if (!b || b->closing) THROW("batchInfo on a closed socket");
+  batch_sock *b = sock_arg(env, info, 1, argv);
+  if (!b) THROW("batchInfo on a closed socket");
   struct sockaddr_in a;
   socklen_t al = sizeof a;
   int rcv = 0;
