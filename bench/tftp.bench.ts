@@ -155,13 +155,14 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
         // Best of 3 through the delay line (a window's round trip rides on the relay's 1 ms timers, whose jitter is larger
         // than the servers' differences); best of 5 on the bare link, where at windowsize 64 the atftp client is the
         // bottleneck and one try to the next varies ±25 % for every server (a 20 MiB try takes ≈ 0.2 s).
-        const fig = await bestOf(ctx.quick ? 1 : host === SRV_BARE ? 5 : 3, host, ['atftpd', 'pbxboot-dgram', 'pbxboot'], 'big.img', bigSize, { blksize: '1468', windowsize: ws });
+        const servers = host === SRV_BARE ? (['atftpd', 'pbxboot-dgram', 'pbxboot-sleep', 'pbxboot'] as const) : (['atftpd', 'pbxboot-dgram', 'pbxboot'] as const);
+        const fig = await bestOf(ctx.quick ? 1 : host === SRV_BARE ? 5 : 3, host, servers, 'big.img', bigSize, { blksize: '1468', windowsize: ws });
         rows.push({
           group: 'tftp',
           metric: `${(bigSize / 1048576).toFixed(0)} MiB windowsize ${ws}, blksize 1468, ${link}`,
           unit: 'MB/s',
           pbxboot: fig.pbxboot ?? null,
-          peers: { [`atftpd windowsize ${ws}`]: fig.atftpd ?? null, 'pbxboot on the event loop, no GSO': fig['pbxboot-dgram'] ?? null, 'dnsmasq best lock-step': lockBest.dnsmasq ?? null },
+          peers: { [`atftpd windowsize ${ws}`]: fig.atftpd ?? null, 'pbxboot on the event loop, no GSO': fig['pbxboot-dgram'] ?? null, 'pbxboot pump, no busy-poll': fig['pbxboot-sleep'] ?? null, 'dnsmasq best lock-step': lockBest.dnsmasq ?? null },
           higherIsBetter: true,
           note: ws === '16' && link !== 'bare veth' ? 'target ≥ atftpd, ≥ 8× dnsmasq' : 'target ≥ atftpd (tftpd-hpa, dnsmasq: no windowsize)',
         });
