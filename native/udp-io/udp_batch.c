@@ -1,7 +1,8 @@
 /* Batched UDP sockets for the DHCP server: recvmmsg fills up to BATCH datagrams per readiness and JS gets them in
- * one call; replies are queued and leave with one sendmmsg per event-loop turn or per FLUSH_AT replies. node:dgram makes one syscall, one
- * 64 KiB allocation and one JS callback (with its tick processing) per datagram, and a send request per reply:
- * under a boot storm that, not the DHCP logic, was most of the packet loop's CPU. Runs on the JS thread's libuv loop. */
+ * one call; replies are queued and leave with one sendmmsg per event-loop turn, or per FLUSH_AT replies. node:dgram
+ * makes one syscall, one 64 KiB allocation and one JS callback (with its tick processing) per datagram, and a send
+ * request per reply: under a boot storm that, not the DHCP logic, was most of the packet loop's CPU. Runs on the JS
+ * thread's libuv loop. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
