@@ -1,6 +1,6 @@
 // The SQLite writer thread: batches (boot events, DHCP leases) are committed by another thread on its own WAL
 // connection, read back with the right ids by a fresh store, and an ACKed lease survives a SIGKILL of the server.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -16,12 +16,18 @@ import { getOption } from '../../src/dhcp/codec.js';
 import { MsgType, Opt } from '../../src/dhcp/options.js';
 import { request, TestClient } from '../dhcp/helpers/loopback.js';
 
-t.test('a batch is committed by the writer thread while the main thread is blocked', async (t) => {
+/** A migrated state database in the test's own directory, closed at teardown. */
+async function stateDb(t: Test): Promise<{ dir: string; path: string; db: ReturnType<typeof openSqlite> }> {
   const dir = t.testdir({});
   const path = join(dir, 'state.db');
   const db = openSqlite(path);
   t.teardown(() => db.close());
   await migrate(db, 'state');
+  return { dir, path, db };
+}
+
+t.test('a batch is committed by the writer thread while the main thread is blocked', async (t) => {
+  const { path, db } = await stateDb(t);
   const store = stateStoreOn(db);
   await store.events.append([{ stage: 'test.warm', detail: {} }]); // starts the thread
   const pending = store.events.append([{ stage: 'test.blocked', mac: '02:00:00:00:00:01', detail: { n: 1 } }]);
@@ -39,10 +45,7 @@ t.test('a batch is committed by the writer thread while the main thread is block
 });
 
 t.test('an urgent batch (a lease an ACK waits for) commits ahead of a bulk batch queued before it', async (t) => {
-  const dir = t.testdir({});
-  const db = openSqlite(join(dir, 'state.db'));
-  t.teardown(() => db.close());
-  await migrate(db, 'state');
+  const { dir, db } = await stateDb(t);
   const store = stateStoreOn(db);
   await store.events.append([{ stage: 'test.warm', detail: {} }]); // starts the thread
   const order: string[] = [];
@@ -58,11 +61,7 @@ t.test('an urgent batch (a lease an ACK waits for) commits ahead of a bulk batch
 });
 
 t.test('checkpoints run on their own thread: the writer connection never checkpoints, yet its WAL reaches the file', async (t) => {
-  const dir = t.testdir({});
-  const path = join(dir, 'state.db');
-  const db = openSqlite(path);
-  t.teardown(() => db.close());
-  await migrate(db, 'state');
+  const { path, db } = await stateDb(t);
   const w = new SqliteWriter(path);
   t.teardown(() => w.close());
   t.equal(await w.autocheckpoint(), 0, 'the writer connection leaves checkpoints to the checkpointer thread');
@@ -139,11 +138,7 @@ t.test('every ACKed lease is in the database after the server is killed (SIGKILL
 });
 
 t.test("a write while another connection holds SQLite's write lock waits on timers, not on the event loop", async (t) => {
-  const dir = t.testdir({});
-  const path = join(dir, 'state.db');
-  const db = openSqlite(path);
-  t.teardown(() => db.close());
-  await migrate(db, 'state');
+  const { path, db } = await stateDb(t);
   const other = new Database(path);
   other.exec('BEGIN IMMEDIATE');
   const started = Date.now();
