@@ -28,10 +28,10 @@ export function normalizeMac(text: string): string {
   return mac;
 }
 
-/** MAC from 6 raw bytes (e.g. DHCP chaddr). */
+// Two hex digits per byte value: macFromBytes runs for every DHCP packet.
 const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/** MAC from 6 raw bytes (e.g. DHCP chaddr). */
 export function macFromBytes(b: Uint8Array): string {
-  // A table lookup per byte: it runs for every DHCP packet.
   return `${HEX2[b[0] ?? 0]}:${HEX2[b[1] ?? 0]}:${HEX2[b[2] ?? 0]}:${HEX2[b[3] ?? 0]}:${HEX2[b[4] ?? 0]}:${HEX2[b[5] ?? 0]}`;
 }

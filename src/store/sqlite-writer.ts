@@ -36,7 +36,7 @@ setInterval(() => {
 // Every request queued while a transaction runs joins the next one (one COMMIT for all of them); each request is
 // its own savepoint, so a failing statement fails only its caller. Replies go back once COMMIT has returned.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, workerData, Worker } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
@@ -45,7 +45,6 @@ db.pragma('foreign_keys = ON');
 db.pragma('temp_store = MEMORY');
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -' + workerData.cacheKb);
-const { Worker } = require('node:worker_threads');
 const checkpointer = new Worker(workerData.checkpointSource, { eval: true, workerData });
 db.pragma('wal_autocheckpoint = 0');
 // Without the checkpointer, this connection checkpoints again (SQLite's default: at 1000 WAL pages).
