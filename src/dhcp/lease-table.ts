@@ -37,7 +37,9 @@ export interface LeaseTableOptions {
 
 export class LeaseTable {
   private readonly byIp = new Map<number, Entry>();
-  private readonly byMac = new Map<string, Entry>(); // key: pool id + mac
+  /** pool id → mac → entry: a map per pool, so a lookup hashes the packet's own MAC string (V8 caches a string's
+   *  hash) instead of building and hashing a "pool|mac" key three times a DORA */
+  private readonly byMac = new Map<string, Map<string, Entry>>();
   private readonly reservedIp = new Map<number, string>(); // ip → mac
   private readonly reservedMac = new Map<string, number>(); // mac → ip
   private readonly cursor = new Map<string, number>();
@@ -59,20 +61,22 @@ export class LeaseTable {
     return null;
   }
 
-  private key(pool: Pool, mac: string): string {
-    return `${pool.id}|${mac}`;
+  private macs(pool: Pool): Map<string, Entry> {
+    let m = this.byMac.get(pool.id);
+    if (!m) this.byMac.set(pool.id, (m = new Map()));
+    return m;
   }
 
   private set(e: Entry): void {
     const pool = this.poolOf(e.ip);
     const old = this.byIp.get(e.ip);
-    if (old && old.mac && pool && this.byMac.get(this.key(pool, old.mac)) === old) this.byMac.delete(this.key(pool, old.mac));
+    const macs = pool ? this.macs(pool) : null;
+    if (old && old.mac && macs && macs.get(old.mac) === old) macs.delete(old.mac);
     this.byIp.set(e.ip, e);
-    if (pool && e.mac) {
-      const k = this.key(pool, e.mac);
-      const prev = this.byMac.get(k);
+    if (macs && e.mac) {
+      const prev = macs.get(e.mac);
       if (prev && prev !== e && prev.ip !== e.ip) this.byIp.delete(prev.ip); // a client holds one address per pool
-      this.byMac.set(k, e);
+      macs.set(e.mac, e);
     }
   }
 
@@ -137,7 +141,7 @@ export class LeaseTable {
     const r = this.reservedMac.get(mac);
     if (r !== undefined && inSubnet(pool, r)) current = intToIp(r);
     else {
-      const e = this.byMac.get(this.key(pool, mac));
+      const e = this.byMac.get(pool.id)?.get(mac);
       if (e && e.state !== 'declined' && (this.live(e, now) || this.usable(pool, mac, e.ip, now))) current = intToIp(e.ip);
     }
     let proposal: string | null = null;
@@ -178,11 +182,12 @@ export class LeaseTable {
 
   /** The client chose another server: give the held address back. */
   forgetOffer(pool: Pool, mac: string): void {
-    const e = this.byMac.get(this.key(pool, mac));
+    const macs = this.byMac.get(pool.id);
+    const e = macs?.get(mac);
     if (e && e.state === 'offered') {
       this.fullAt.clear();
       this.byIp.delete(e.ip);
-      this.byMac.delete(this.key(pool, mac));
+      macs!.delete(mac);
     }
   }
 
