@@ -10,6 +10,7 @@ import { openSqlite } from '../src/store/sqlite.js';
 import type { Netns } from '../test/helpers/netns.js';
 import { startServer } from '../test/dhcp/helpers/lab.js';
 import { startKea } from './dhcp-kea.js';
+import { buildDist } from './build-dist.js';
 
 // Room for 100,000+ leases: 10.64.0.0/10 minus the server's own address.
 const pool = { subnet: '10.64.0.0/10', range: { start: '10.64.1.0', end: '10.127.255.254' }, leaseSeconds: 3600 };
@@ -31,7 +32,8 @@ export async function pbxbootRssKb(srv: Netns, dir: string, n: number): Promise<
   await db.close();
   // Without the event log: at rest it buffers nothing. RSS from /proc after a settle, not the child's SIGUSR2
   // report (which twice did not answer within 10 s with 10,000 preloaded leases on the loaded machine).
-  const s = await startServer(srv, { mode: 'server', address: '10.64.0.1', pools: [pool], autoEnroll: true, quiet: true, sqlite: file });
+  await buildDist();
+  const s = await startServer(srv, { mode: 'server', address: '10.64.0.1', pools: [pool], autoEnroll: true, quiet: true, sqlite: file }, { build: 'dist' });
   try {
     await new Promise((r) => setTimeout(r, 1000));
     return { rssKb: Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${s.proc.pid}/status`, 'utf8'))?.[1] ?? NaN) };

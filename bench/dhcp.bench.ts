@@ -16,6 +16,7 @@ import { startServer } from '../test/dhcp/helpers/lab.js';
 import { startKea } from './dhcp-kea.js';
 import { keaRssKb, pbxbootRssKb } from './dhcp-memory.js';
 import { bootEventBytes, type BootEventBytes } from './dhcp-boot-events.js';
+import { buildDist } from './build-dist.js';
 
 interface Run {
   rate: number; // achieved DORA/s
@@ -60,7 +61,8 @@ interface Peer {
 const pbxbootOn = (batchedIo: boolean): Peer => ({
   name: batchedIo ? 'pbxboot' : 'pbxboot on node:dgram',
   async start(srv, dir) {
-    const s = await startServer(srv, { mode: 'server', address: '10.90.0.1', pools: [{ ...pool, leaseSeconds: 3600 }], autoEnroll: true, quiet: true, eventLog: true, sqlite: join(dir, `state-${Date.now()}.sqlite`), batchedIo, ...(process.env.DHCP_BENCH_RCVBUF ? { receiveBufferBytes: Number(process.env.DHCP_BENCH_RCVBUF) } : {}) });
+    await buildDist(); // the compiled build, as `pbxboot serve` runs (tsx adds a __name() call per closure created)
+    const s = await startServer(srv, { mode: 'server', address: '10.90.0.1', pools: [{ ...pool, leaseSeconds: 3600 }], autoEnroll: true, quiet: true, eventLog: true, sqlite: join(dir, `state-${Date.now()}.sqlite`), batchedIo, ...(process.env.DHCP_BENCH_RCVBUF ? { receiveBufferBytes: Number(process.env.DHCP_BENCH_RCVBUF) } : {}) }, { build: 'dist' });
     return {
       pid: s.proc.pid!,
       stop: async () => void (await s.stop()),

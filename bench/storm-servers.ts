@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Netns } from '../test/helpers/netns.js';
 import { atftpdPath } from './peer-bins.js';
+import { buildDist } from './build-dist.js';
 
 export interface StormLayout {
   srv: Netns;
@@ -100,8 +101,6 @@ export const startPbxbootNoAriDaemons: StartStorm = (l) => startPbxbootWith(l, [
 
 // pbxboot runs as `npm start` runs it: compiled to dist/ (its ARI daemons then start from dist too, ≈ half the
 // CPU and memory of a tsx start). Built once per bench run; STORM_FROM_SOURCE=1 runs src/ through tsx instead.
-let built: Promise<unknown> | null = null;
-const buildDist = () => (built ??= execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root }));
 
 async function startPbxbootWith(l: StormLayout, preload: string[]): Promise<RunningServer> {
   const fromSource = process.env.STORM_FROM_SOURCE === '1';

@@ -17,7 +17,8 @@ export interface ServerProc {
   report(): Promise<Record<string, unknown>>;
 }
 
-export async function startServer(ns: Netns, cfg: Partial<ServeConfig>): Promise<ServerProc> {
+/** `build: 'dist'` runs the compiled build (npm run build) instead of the sources: the bench measures what ships. */
+export async function startServer(ns: Netns, cfg: Partial<ServeConfig>, opts: { build?: 'dist' } = {}): Promise<ServerProc> {
   const full = { nodes: [], macs: {}, httpPort: 8080, mode: 'server', ...cfg };
   // DHCP_CPU_PROF=<dir>: the server child writes a V8 CPU profile there when it exits (bench profiling).
   const prof = process.env.DHCP_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DHCP_CPU_PROF}`] : [];
@@ -25,6 +26,7 @@ export async function startServer(ns: Netns, cfg: Partial<ServeConfig>): Promise
     reject: false,
     buffer: false,
     stdin: 'ignore',
+    env: opts.build ? { PBXBOOT_LAB_BUILD: opts.build } : {},
   });
   const lines: Record<string, unknown>[] = [];
   const waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];

@@ -1,16 +1,22 @@
 // Child process that runs startDhcpServer inside a test network namespace (Node cannot enter one itself).
 // argv[2] = JSON config; prints one JSON line per event (unless quiet) and {"ready":true}; SIGTERM closes.
-import { startDhcpServer, type DhcpServerOptions } from '../../../src/dhcp/server.js';
-import { SqlLeaseStore } from '../../../src/dhcp/lease-sql.js';
-import { MemoryLeaseStore } from '../../../src/dhcp/leases.js';
+import type { DhcpServerOptions } from '../../../src/dhcp/server.js';
 import type { BootDirectory, BootNode } from '../../../src/dhcp/policy.js';
-import { openSqlite } from '../../../src/store/sqlite.js';
-import { migrate } from '../../../src/store/migrate.js';
 import type { BootEventInput, EventSink } from '../../../src/events/event.js';
-import { EventLog } from '../../../src/events/event-log.js';
-import { EventBus } from '../../../src/events/bus.js';
-import { enrichingSink } from '../../../src/events/enrich.js';
-import { EventsRepo } from '../../../src/store/events-repo.js';
+
+// PBXBOOT_LAB_BUILD=dist (the bench): the server's modules from the compiled build, which is what `pbxboot serve`
+// runs; through tsx every closure the packet path creates also gets a __name() call. Default: the sources.
+const from = process.env.PBXBOOT_LAB_BUILD === 'dist' ? '../../../dist/' : '../../../src/';
+const load = <T>(path: string): Promise<T> => import(from + path) as Promise<T>;
+const { startDhcpServer } = await load<typeof import('../../../src/dhcp/server.js')>('dhcp/server.js');
+const { SqlLeaseStore } = await load<typeof import('../../../src/dhcp/lease-sql.js')>('dhcp/lease-sql.js');
+const { MemoryLeaseStore } = await load<typeof import('../../../src/dhcp/leases.js')>('dhcp/leases.js');
+const { openSqlite } = await load<typeof import('../../../src/store/sqlite.js')>('store/sqlite.js');
+const { migrate } = await load<typeof import('../../../src/store/migrate.js')>('store/migrate.js');
+const { EventLog } = await load<typeof import('../../../src/events/event-log.js')>('events/event-log.js');
+const { EventBus } = await load<typeof import('../../../src/events/bus.js')>('events/bus.js');
+const { enrichingSink } = await load<typeof import('../../../src/events/enrich.js')>('events/enrich.js');
+const { EventsRepo } = await load<typeof import('../../../src/store/events-repo.js')>('store/events-repo.js');
 
 export interface ServeConfig extends Omit<DhcpServerOptions, 'directory' | 'sink' | 'leases'> {
   nodes: BootNode[] & { mac?: string }[];
@@ -41,7 +47,7 @@ const directory: BootDirectory = {
 };
 if (cfg.autoEnroll) directory.lookup = async (mac) => ({ id: mac, name: mac.replace(/:/g, ''), state: 'enrolled', allowNetboot: true });
 let events = 0;
-let log: EventLog | null = null;
+let log: InstanceType<typeof EventLog> | null = null;
 let logged: EventSink | null = null;
 // Audit of what actually went out: an ACK of an address to a second MAC is a double assignment (no releases here).
 const acked = new Map<string, string>();
