@@ -101,7 +101,6 @@ export const startPbxbootNoAriDaemons: StartStorm = (l) => startPbxbootWith(l, [
 
 // pbxboot runs as `npm start` runs it: compiled to dist/ (its ARI daemons then start from dist too, ≈ half the
 // CPU and memory of a tsx start). Built once per bench run; STORM_FROM_SOURCE=1 runs src/ through tsx instead.
-
 async function startPbxbootWith(l: StormLayout, preload: string[]): Promise<RunningServer> {
   const fromSource = process.env.STORM_FROM_SOURCE === '1';
   if (!fromSource) await buildDist();

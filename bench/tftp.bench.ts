@@ -51,7 +51,7 @@ async function requireTools(): Promise<void> {
 
 // TFTP_BENCH_PIN=1: the client on CPU 0 and every server on CPU 1, as if on two hosts. Unpinned, pbxboot's pump and
 // the client sometimes share a CPU (no cross-CPU wake-ups) and a windowed transfer then runs ≈ 1.6× faster; atftpd
-// never got that placement here, so pinned figures are the fairer comparison and vary less.
+// never got that placement here, so pinned figures are the fairer comparison.
 const pin = (cpu: number): string[] => (process.env.TFTP_BENCH_PIN === '1' ? ['taskset', '-c', String(cpu)] : []);
 
 /** One atftp get inside the client namespace; returns MB/s or null on failure. */
