@@ -4,13 +4,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pbx, startServe } from '../helpers/cli.js';
 import { startTestPg } from '../helpers/pg.js';
+import { freePort } from '../helpers/free-port.js';
 
-const port = () => String(20000 + Math.floor(Math.random() * 30000));
+const port = async () => String(await freePort());
 
 for (const kind of ['sqlite', 'postgres'] as const) {
   t.test(`nodes add/ls/show/rm and bad input [${kind}]`, async (t) => {
     const dir = t.testdir({});
-    const args = ['--http-port', port()];
+    const args = ['--http-port', await port()];
     if (kind === 'postgres') {
       const pg = await startTestPg();
       t.teardown(() => pg.stop());
@@ -61,7 +62,7 @@ t.test('config and database errors as a new user meets them', async (t) => {
   const typo = await pbx(['-c', 'typo.yaml', 'serve'], { cwd: dir });
   t.equal(typo.code, 2);
   t.match(typo.stderr, /unknown config key "dhcp\.mdoe"/);
-  const db = await pbx(['serve', '--http-port', port(), '--state-db', 'postgres://pbx:hunter2@127.0.0.1:1/pbx'], { cwd: dir });
+  const db = await pbx(['serve', '--http-port', await port(), '--state-db', 'postgres://pbx:hunter2@127.0.0.1:1/pbx'], { cwd: dir });
   t.equal(db.code, 1);
   t.match(db.stderr, /cannot connect to PostgreSQL postgres:\/\/pbx:\*\*\*@127\.0\.0\.1:1\/pbx/);
   t.notMatch(db.stderr, /hunter2/, 'password redacted');

@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pbx, startServe } from '../helpers/cli.js';
+import { freePort } from '../helpers/free-port.js';
 import { makeOut, paint } from '../../src/cli/output.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { describeCommands } from '../../src/cli/completion.js';
 
-const port = () => String(20000 + Math.floor(Math.random() * 30000));
 const esc = '\x1b[';
 
 t.test('colour decision: TTY only, never with NO_COLOR or TERM=dumb', async (t) => {
@@ -32,7 +32,7 @@ t.test('colour decision: TTY only, never with NO_COLOR or TERM=dumb', async (t) 
 
 t.test('hostlists, colours and help through the real CLI', async (t) => {
   const dir = t.testdir({});
-  const server = await startServe(['--http-port', port(), '--log-level', 'error'], { cwd: dir });
+  const server = await startServe(['--http-port', String(await freePort()), '--log-level', 'error'], { cwd: dir });
   t.teardown(() => server.stop());
   const admin = readFileSync(join(dir, 'data', 'api-token'), 'utf8').trim();
   for (let i = 1; i <= 5; i++) {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { chromium, type Page } from 'playwright-core';
 import { pbx, startServe } from '../helpers/cli.js';
+import { freePort } from '../helpers/free-port.js';
 import { TestAriServer } from '../ari-server/server.js';
 import { decodeBundle } from '../../src/boot/bundle-tar.js';
 
@@ -44,7 +45,7 @@ t.test('dashboard follows joins, boots and agent moves live', { timeout: 60_000 
   const profile = mkdtempSync(join(tmpdir(), 'pbxboot-chromium-'));
   t.teardown(() => rmSync(profile, { recursive: true, force: true }));
   const [server, ctx] = await Promise.all([
-    startServe(['--http-port', String(ariPort + 1), '--ari-port', String(ariPort), '--ari-grace-seconds', '30', '--log-level', 'error'], { cwd: dir }),
+    startServe(['--http-port', String(await freePort()), '--ari-port', String(ariPort), '--ari-grace-seconds', '30', '--log-level', 'error'], { cwd: dir }),
     chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args, viewport: { width: 1920, height: 1080 } }),
   ]);
   t.teardown(() => server.stop());
