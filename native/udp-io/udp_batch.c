@@ -68,16 +68,18 @@ static void call_js(batch_sock *b, napi_ref fn_ref, size_t argc, napi_value *arg
   }
 }
 
-static void report_error(batch_sock *b, int err, const struct sockaddr_in *to) {
+/* onSendError(message, ip, port, datagram): the refused datagram goes back too, so the caller can say whose it was. */
+static void report_error(batch_sock *b, int err, const struct sockaddr_in *to, const void *data, size_t len) {
   napi_handle_scope scope;
   napi_open_handle_scope(b->env, &scope);
-  napi_value argv[3];
+  napi_value argv[4];
   char ip[INET_ADDRSTRLEN];
   inet_ntop(AF_INET, &to->sin_addr, ip, sizeof ip);
   napi_create_string_utf8(b->env, strerror(err), NAPI_AUTO_LENGTH, &argv[0]);
   napi_create_string_utf8(b->env, ip, NAPI_AUTO_LENGTH, &argv[1]);
   napi_create_uint32(b->env, ntohs(to->sin_port), &argv[2]);
-  call_js(b, b->on_error, 3, argv);
+  napi_create_buffer_copy(b->env, len, data, NULL, &argv[3]);
+  call_js(b, b->on_error, 4, argv);
   napi_close_handle_scope(b->env, scope);
 }
 
@@ -97,7 +99,7 @@ static void flush(batch_sock *b) {
     int err = errno;
     struct sockaddr_in to = b->sto[done];
     done++;
-    report_error(b, err, &to);
+    report_error(b, err, &to, b->tx[done - 1], b->siov[done - 1].iov_len);
   }
   if (done > 0 && done < b->queued) {
     int left = b->queued - done;
@@ -158,7 +160,7 @@ static batch_sock *sock_arg(napi_env env, napi_callback_info info, size_t want, 
   return b->closing ? NULL : b;
 }
 
-/* openBatchSocket(address, port, rcvbufBytes, onBatch(n), onSendError(message, ip, port))
+/* openBatchSocket(address, port, rcvbufBytes, onBatch(n), onSendError(message, ip, port, datagram))
  *   -> { handle, rx: ArrayBuffer }: rx holds BATCH slots of SLOT bytes, then BATCH × [length, ipv4, port] uint32s. */
 static napi_value open_socket(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -248,7 +250,7 @@ static napi_value send_one(napi_env env, napi_callback_info info) {
   struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr.s_addr = htonl(ip)};
   if (len > TX_SLOT) { /* rare: after what is queued, on its own */
     if (b->queued) flush(b);
-    if (sendto(b->fd, data, len, 0, (struct sockaddr *)&to, sizeof to) < 0) report_error(b, errno, &to);
+    if (sendto(b->fd, data, len, 0, (struct sockaddr *)&to, sizeof to) < 0) report_error(b, errno, &to, data, len);
     return NULL;
   }
   if (b->queued == BATCH) flush(b);

@@ -1,5 +1,6 @@
 // DHCP adapter: UDP 67 (+4011 in proxy mode) → decode → facts → directory → policy → reply; every step is a boot event.
 import type { BootRule } from '../boot/bootfile.js';
+import { macFromBytes } from '../cluster/mac.js';
 import type { EventLevel, EventSink } from '../events/event.js';
 import { BOOTP_MIN, decodeDhcp, DhcpDecodeError, encodeDhcp, type DhcpMessage } from './codec.js';
 import { clientFacts, isBootClient, type ClientFacts } from './facts.js';
@@ -112,13 +113,28 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
   // Bound to the interface address, sends to 255.255.255.255 leave by that interface (FIELD-NOTES "Sockets").
   const tx = await open(o.address, port);
   const pxe = o.mode === 'proxy' ? await open(o.listenAddress ?? '0.0.0.0', o.ports?.pxe ?? 4011) : null;
-  // Which client a failed send was for (the error path only): the last one sent to each address.
-  const sendFacts = new Map<string, ClientFacts>();
 
-  function send(sock: DhcpSocket, msg: DhcpMessage, dest: Peer, f: ClientFacts): void {
-    if (sendFacts.size >= 1024) sendFacts.clear();
-    sendFacts.set(dest.address, f);
+  function send(sock: DhcpSocket, msg: DhcpMessage, dest: Peer): void {
     sock.send(encodeDhcp(msg, BOOTP_MIN), dest);
+  }
+
+  // Whose reply the kernel refused, read back from the reply itself: a broadcast or relay address is shared by
+  // many clients, and keeping a note per reply would cost every packet for a rare error.
+  function sendFailed(err: Error, to: Peer | undefined, datagram: Buffer | undefined): void {
+    stats.errors++;
+    let mac: string | null = null;
+    const detail: Record<string, unknown> = { error: err.message };
+    if (to) detail.to = `${to.address}:${to.port}`;
+    if (datagram) {
+      try {
+        const reply = decodeDhcp(datagram);
+        mac = macFromBytes(reply.chaddr);
+        detail.xid = reply.xid;
+      } catch {
+        // not one of our replies: the destination is all there is to say
+      }
+    }
+    o.sink.emit({ time: now(), stage: 'dhcp.error', level: 'error', mac, node: null, detail });
   }
 
   async function handle(buf: Buffer, rinfo: Peer, inPort: number, replySock: DhcpSocket): Promise<void> {
@@ -186,7 +202,7 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
       }
       const reply = buildReply(msg, f, d, ctx);
       const dest = replyDestination(msg, d.kind, ctx);
-      send(inPort === port ? tx : replySock, reply, dest, f);
+      send(inPort === port ? tx : replySock, reply, dest);
       const ms = performance.now() - t0;
       if (d.kind === 'offer') {
         stats.offers++;
@@ -218,11 +234,7 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
         o.sink.emit({ stage: 'dhcp.error', level: 'error', detail: { error: err.message } });
       });
     });
-    s.onError((err, to) => {
-      stats.errors++;
-      const dest = to ? `${to.address}:${to.port}` : undefined;
-      emit('error', 'dhcp.error', (to && sendFacts.get(to.address)) || null, dest ? { error: err.message, to: dest } : { error: err.message });
-    });
+    s.onError(sendFailed);
   };
   listen(rx, port);
   listen(tx, port);

@@ -14,8 +14,9 @@ export interface DhcpSocket {
   readonly engine: 'native' | 'dgram';
   /** `buf` is the caller's to keep. */
   onMessage(fn: (buf: Buffer, from: Peer) => void): void;
-  /** Send errors are reported, never thrown (a reply the kernel refuses must not stop the server). */
-  onError(fn: (err: Error, to?: Peer) => void): void;
+  /** Send errors are reported, never thrown (a reply the kernel refuses must not stop the server), with the
+   *  destination and the datagram that was refused; socket errors without them. */
+  onError(fn: (err: Error, to?: Peer, datagram?: Buffer) => void): void;
   send(buf: Buffer, to: Peer): void;
   recvBufferSize(): number;
   close(): Promise<void>;
@@ -41,7 +42,7 @@ function cached<K, V>(f: (k: K) => V): (k: K) => V {
 
 function nativeSocket(addon: NonNullable<ReturnType<typeof nativeAddon>>, address: string, port: number, rcvbuf: number): DhcpSocket {
   let onMsg: (buf: Buffer, from: Peer) => void = () => {};
-  let onErr: (err: Error, to?: Peer) => void = () => {};
+  let onErr: (err: Error, to?: Peer, datagram?: Buffer) => void = () => {};
   const ipOf = cached(intToIp);
   const intOf = cached(ipToInt);
   let rx: Buffer;
@@ -64,7 +65,7 @@ function nativeSocket(addon: NonNullable<ReturnType<typeof nativeAddon>>, addres
         }
       }
     },
-    (message, ip, p) => onErr(new Error(message), { address: ip, port: p }),
+    (message, ip, p, datagram) => onErr(new Error(message), { address: ip, port: p }, datagram),
   );
   rx = Buffer.from(ab, 0, BATCH_SLOTS * BATCH_SLOT_BYTES);
   meta = new Uint32Array(ab, BATCH_SLOTS * BATCH_SLOT_BYTES, BATCH_SLOTS * 3);
@@ -74,13 +75,13 @@ function nativeSocket(addon: NonNullable<ReturnType<typeof nativeAddon>>, addres
     onMessage: (fn) => void (onMsg = fn),
     onError: (fn) => void (onErr = fn),
     send(buf, to) {
-      if (closed) return onErr(new Error('socket closed'), to);
+      if (closed) return onErr(new Error('socket closed'), to, buf);
       const ip = intOf(to.address);
-      if (Number.isNaN(ip)) return onErr(new Error(`not an IPv4 address: ${to.address}`), to);
+      if (Number.isNaN(ip)) return onErr(new Error(`not an IPv4 address: ${to.address}`), to, buf);
       try {
         addon.batchSend(handle, buf, ip, to.port);
       } catch (err) {
-        onErr(err as Error, to);
+        onErr(err as Error, to, buf);
       }
     },
     recvBufferSize: () => addon.batchInfo(handle).rcvbuf,
@@ -99,7 +100,7 @@ function dgramSocket(address: string, port: number, recvBufferSize: number): Pro
     s.bind({ address, port, exclusive: false }, () => {
       s.off('error', reject);
       s.setBroadcast(true);
-      let onErr: (err: Error, to?: Peer) => void = () => {};
+      let onErr: (err: Error, to?: Peer, datagram?: Buffer) => void = () => {};
       s.on('error', (err) => onErr(err));
       // dgram sends complete later (after an address lookup): close waits for them, as the native engine flushes.
       let inflight = 0;
@@ -113,12 +114,12 @@ function dgramSocket(address: string, port: number, recvBufferSize: number): Pro
           try {
             inflight++;
             s.send(buf, to.port, to.address, (err) => {
-              if (err) onErr(err, to);
+              if (err) onErr(err, to, buf);
               if (--inflight === 0) drained?.();
             });
           } catch (err) {
             inflight--; // refused before it was queued (a port of 0, say)
-            onErr(err as Error, to);
+            onErr(err as Error, to, buf);
           }
         },
         recvBufferSize: () => s.getRecvBufferSize(),

@@ -43,7 +43,7 @@ export interface NativeAddon {
   startTransfer(o: PumpStart, onEnd: (r: PumpResult) => void): { port: number; handle: unknown };
   abortTransfer(handle: unknown): void;
   /** Binds a UDP socket (SO_REUSEADDR, SO_BROADCAST); onBatch(n) gets the n datagrams now in `rx`. */
-  openBatchSocket(address: string, port: number, rcvbuf: number, onBatch: (n: number) => void, onSendError: (message: string, ip: string, port: number) => void): { handle: unknown; rx: ArrayBuffer };
+  openBatchSocket(address: string, port: number, rcvbuf: number, onBatch: (n: number) => void, onSendError: (message: string, ip: string, port: number, datagram: Buffer) => void): { handle: unknown; rx: ArrayBuffer };
   /** Queues a datagram (IPv4 as a host-order uint32); queued datagrams leave in one sendmmsg per event-loop turn. */
   batchSend(handle: unknown, buf: Buffer, ip: number, port: number): void;
   batchClose(handle: unknown): void;

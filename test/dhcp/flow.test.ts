@@ -1,5 +1,5 @@
 // Server adapter over loopback with a real SQLite state DB: DORA, NAK, DECLINE, RELEASE, INFORM, option 82,
-// restart keeps leases, pool exhaustion, garbage input, proxy mode with the 4011 exchange. On the batched native
+// restart keeps leases, pool exhaustion, garbage input, refused replies, proxy mode with the 4011 exchange. On the batched native
 // sockets; flow-dgram.test.ts runs this file again on node:dgram (PBXBOOT_TEST_DHCP_ENGINE=dgram).
 import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -179,6 +179,29 @@ t.test('garbage is dropped with a debug event and the server keeps serving', asy
   t.ok(sink.events.some((e) => e.stage === 'dhcp.ignore' && /BOOTP/.test(String(e.detail?.reason))));
   const ok = await client.exchange(request({ type: MsgType.DISCOVER, mac: mac(1) }), S);
   t.ok(ok, 'still answering');
+});
+
+t.test('a reply the kernel refuses is an error event for its client, and the server keeps serving', async (t) => {
+  // Replies to UDP port 0 are refused (EINVAL): the error names the client, read back from the refused reply.
+  const rec = new RecordingSink();
+  const srv = await startDhcpServer({
+    mode: 'server', address: '127.0.0.1', listenAddress: '127.0.0.1', httpPort: 8080, directory, sink: rec,
+    pools: [{ subnet: '127.0.0.0/24', range: { start: '127.0.0.110', end: '127.0.0.111' }, leaseSeconds: 600 }],
+    ports: { server: S + 2, pxe: S + 3, client: 0, relay: 0 },
+    batchedIo: engine === 'native',
+  });
+  t.teardown(() => srv.close());
+  // Two clients back to back: both replies go to the same destination, and each error still names its own client.
+  client.send(request({ type: MsgType.DISCOVER, mac: mac(8), xid: 0x1234abcd }), S + 2);
+  client.send(request({ type: MsgType.DISCOVER, mac: mac(9), xid: 0x5678cdef }), S + 2);
+  const end = Date.now() + 2000;
+  while (rec.stage('dhcp.error').length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  const errors = rec.stage('dhcp.error').sort((a, b) => String(a.mac).localeCompare(String(b.mac)));
+  t.match(errors, [
+    { level: 'error', mac: mac(8), detail: { xid: 0x1234abcd, to: /:0$/ } },
+    { level: 'error', mac: mac(9), detail: { xid: 0x5678cdef, to: /:0$/ } },
+  ]);
+  t.equal(srv.stats().errors, 2);
 });
 
 t.test('proxy mode: boot file without an address, 4011 exchange, iPXE gets its script', async (t) => {

@@ -26,9 +26,9 @@ for (const engine of ['native', 'dgram'] as const) {
     t.teardown(() => s.close());
     t.equal(s.engine, engine, engine === 'native' ? 'native (npm ci builds native/udp-io)' : 'dgram');
     const received: { buf: Buffer; from: Peer }[] = [];
-    const errors: { err: Error; to?: Peer }[] = [];
+    const errors: { err: Error; to?: Peer; datagram?: Buffer }[] = [];
     s.onMessage((buf, from) => received.push({ buf, from }));
-    s.onError((err, to) => errors.push({ err, to }));
+    s.onError((err, to, datagram) => errors.push({ err, to, datagram }));
     const c = await peer();
     t.teardown(() => c.sock.close());
 
@@ -46,7 +46,7 @@ for (const engine of ['native', 'dgram'] as const) {
       t.same(back.map(String), received.map((_, i) => `r${i}`), 'in the order they were sent');
     });
 
-    await t.test('a refused send is reported with its destination; the socket keeps working', async (t) => {
+    await t.test('a refused send is reported with its destination and datagram; the socket keeps working', async (t) => {
       c.got.length = 0;
       s.send(Buffer.from('to port zero'), { address: '127.0.0.1', port: 0 }); // Linux refuses UDP to port 0 (EINVAL)
       s.send(Buffer.from('not an address'), { address: 'nowhere', port: 68 });
@@ -56,6 +56,7 @@ for (const engine of ['native', 'dgram'] as const) {
       while (errors.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
       t.equal(errors.length, 2, errors.map((e) => e.err.message).join('; '));
       t.same(errors.map((e) => e.to?.port).sort(), [0, 68]);
+      t.same(errors.map((e) => String(e.datagram)).sort(), ['not an address', 'to port zero'], 'each refused datagram comes back with its error');
       t.same(c.got.map(String), ['after'], 'the next reply still leaves');
     });
 
