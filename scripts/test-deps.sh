@@ -54,5 +54,5 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "test-deps: npm ci" >&2
   npm ci --no-audit --no-fund
 fi
-# The optional native TFTP batch sender (normally built by npm ci's postinstall).
+# The optional native UDP addon (normally built by npm ci's postinstall).
 [ -f native/udp-io/build/Release/udp_io.node ] || node scripts/build-native.mjs

@@ -88,8 +88,9 @@ function commitOne(reqs) {
   try { all.immediate(reqs); } catch (e) { for (const r of reqs) if (!r.err) r.err = e; }
   parentPort.postMessage(reqs.map((r) => r.err ? { id: r.id, error: { message: String(r.err.message), code: r.err.code } } : { id: r.id, out: r.out }));
 }
-// Urgent requests (lease rows an ACK waits for) get their own commit ahead of the bulk (boot events), so an ACK
-// never waits behind a slice of a thousand events; a commit of a few rows costs little more than its WAL frames.
+// Urgent requests (lease rows an ACK waits for) get their own commit ahead of the bulk (boot events) queued beside
+// them; a commit of a few rows costs little more than its WAL frames. An ACK still waits for a commit already
+// running (a slice of 1,024 events took 15-25 ms on a loaded 2-core machine).
 function commit() {
   scheduled = false;
   const first = urgent;
