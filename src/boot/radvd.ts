@@ -80,7 +80,8 @@ export async function startRadvd(o: RadvdOptions): Promise<RouterAdvertiser> {
       closing = true;
       if (timer) clearTimeout(timer);
       const c = child as ChildProcess | null;
-      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      // No pid: its spawn failed, and Node's kill() would signal pid 0 (our whole process group).
+      if (!c || c.pid === undefined || c.exitCode !== null || c.signalCode !== null) return;
       // SIGTERM: radvd sends its final advertisements and removes the pid file.
       const gone = new Promise<void>((r) => c.once('exit', () => r()));
       c.kill('SIGTERM');

@@ -51,7 +51,11 @@ export interface SupervisorOptions {
   startSlotMs?: number;
 }
 
-const execaOptions = { ipc: true, serialization: 'json', stdin: 'ignore', buffer: false, reject: false } as const;
+// cleanup: false — a daemon exits by itself when its IPC channel closes (the supervisor is gone). execa's cleanup
+// would instead hook the process's signals (signal-exit): on SIGTERM it SIGTERMs every daemon and re-raises, cutting
+// `pbxboot serve`'s own orderly shutdown short; and on a daemon whose spawn failed (no pid) Node's kill() signals
+// pid 0, i.e. every process in our process group (in CI: the test runner).
+const execaOptions = { ipc: true, serialization: 'json', stdin: 'ignore', buffer: false, reject: false, cleanup: false } as const;
 
 interface Daemon {
   nodeId: string;
@@ -142,7 +146,8 @@ export class Supervisor implements Daemons {
     // A stopped node (drained, failed, removed) holds no calls pbxboot can see: release its busy claims.
     for (const a of [...d.busy]) this.agentState(d, a, false);
     const proc = d.proc;
-    if (proc && proc.exitCode === null && proc.signalCode === null) {
+    // No pid: the spawn failed and the run is settling; there is nothing to signal (a kill would go to pid 0).
+    if (proc && proc.pid !== undefined && proc.exitCode === null && proc.signalCode === null) {
       this.send(d, { type: 'stop' });
       const killer = setTimeout(() => proc.kill('SIGKILL'), 2000);
       await proc.catch(() => undefined);
@@ -204,16 +209,21 @@ export class Supervisor implements Daemons {
     // Credentials go over IPC only: argv is visible to every user of the machine (ps).
     const proc = execa(file, [...args, '--node', d.nodeId], { ...execaOptions, cwd: this.o.cwd });
     d.proc = proc;
-    proc.once('message', started);
-    this.o.sink.emit({ node: d.nodeId, stage: 'ari.spawn', level: 'debug', detail: { pid: proc.pid, attempt: d.attempt } });
-    for (const stream of [proc.stdout, proc.stderr] as Readable[]) {
-      createInterface({ input: stream }).on('line', (line) => this.o.sink.emit({ node: d.nodeId, stage: 'ari.log', level: 'debug', detail: { msg: redact(line, [creds.password]) } }));
+    // A spawn that failed (ENOENT: a missing binary or working directory; EAGAIN, EMFILE) has no pid and an IPC
+    // channel that fails on first write (an uncaught EPIPE): nothing is sent, and it settles below as a failed run.
+    if (proc.pid !== undefined) {
+      proc.once('message', started);
+      this.o.sink.emit({ node: d.nodeId, stage: 'ari.spawn', level: 'debug', detail: { pid: proc.pid, attempt: d.attempt } });
+      for (const stream of [proc.stdout, proc.stderr] as Readable[]) {
+        createInterface({ input: stream }).on('line', (line) => this.o.sink.emit({ node: d.nodeId, stage: 'ari.log', level: 'debug', detail: { msg: redact(line, [creds.password]) } }));
+      }
+      proc.on('message', (m: unknown) => {
+        if (isFromDaemon(m)) this.onMessage(d, m);
+      });
+      proc.send({ type: 'start', nodeId: d.nodeId, url: creds.url, user: creds.user, password: creds.password, app: this.o.app ?? 'pbxboot', agents: d.agents, backoff: this.o.clientBackoff, ariRetry: this.o.ariRetry, channelPollMs: this.o.channelPollMs } satisfies ToDaemon);
     }
-    proc.on('message', (m: unknown) => {
-      if (isFromDaemon(m)) this.onMessage(d, m);
-    });
-    proc.send({ type: 'start', nodeId: d.nodeId, url: creds.url, user: creds.user, password: creds.password, app: this.o.app ?? 'pbxboot', agents: d.agents, backoff: this.o.clientBackoff, ariRetry: this.o.ariRetry, channelPollMs: this.o.channelPollMs } satisfies ToDaemon);
     const result = await proc;
+    if (proc.pid === undefined) this.emitError(d, 'spawn', new Error(`${file}: ${result.code ?? 'spawn failed'}`));
     started();
     if (d.proc !== proc) return;
     d.proc = null;
@@ -224,7 +234,7 @@ export class Supervisor implements Daemons {
     for (const r of d.reloads.splice(0)) r(false, 'daemon exited');
     if (d.stopping) return;
     this.armGrace(d);
-    this.scheduleRestart(d, { exitCode: result.exitCode ?? null, signal: result.signal ?? null });
+    this.scheduleRestart(d, proc.pid === undefined ? { spawnError: result.code ?? null } : { exitCode: result.exitCode ?? null, signal: result.signal ?? null });
   }
 
   private scheduleRestart(d: Daemon, why: Record<string, unknown>): void {

@@ -2,6 +2,7 @@
 import t from 'tap';
 import net from 'node:net';
 import { node, recordingSupervisor, until } from './helpers.js';
+import type { SupervisorOptions } from '../../src/supervisor/supervisor.js';
 
 t.test('no ARI for graceMs → onFailed once, with the reason; stop ends the daemon', async (t) => {
   // A port with nothing listening: connection refused on every try.
@@ -46,3 +47,24 @@ t.test('before the first connection the grace period also allows for the daemon 
   t.equal(rec.failed.length, 1);
   t.ok(Date.now() - t0 >= 1800, `failed only after grace + start-up allowance (${Date.now() - t0} ms)`);
 });
+
+// A daemon that cannot be started (ENOENT: a missing binary, or a working directory removed under the server) is a
+// failed run like a crash: logged with the spawn error and retried. Before, the supervisor wrote its start message
+// to the IPC channel of a process that never ran: an uncaught EPIPE ended the server.
+const unstartable: [string, Partial<SupervisorOptions>][] = [
+  ['a missing daemon binary', { daemonArgv: ['/nonexistent/pbxboot-ari-daemon'] }],
+  ['a working directory that is gone', { cwd: '/nonexistent/pbxboot-data' }],
+];
+for (const [what, o] of unstartable) {
+  t.test(`${what}: the spawn error is logged and retried, nothing crashes`, async (t) => {
+    const { sup, rec } = recordingSupervisor({ ...o, credentials: async () => ({ url: 'http://127.0.0.1:9', user: 'u', password: 'pw' }) });
+    t.teardown(() => sup.close());
+    sup.watch(node('n7'), ['1']);
+    await until('two restarts', () => rec.events.filter((e) => e.stage === 'ari.restart').length >= 2, 10_000);
+    t.match(rec.events.find((e) => e.stage === 'ari.restart'), { level: 'warn', detail: { spawnError: 'ENOENT', attempt: 1 } });
+    t.match(rec.events.find((e) => e.stage === 'ari.error'), { detail: { where: 'spawn', error: /ENOENT/ } });
+    t.notOk(rec.events.some((e) => e.stage === 'ari.spawn'), 'no ari.spawn for a process that never ran');
+    await sup.stop('n7');
+    t.ok(rec.events.some((e) => e.stage === 'ari.stopped'));
+  });
+}

@@ -25,12 +25,16 @@ export function registerServe(program: Command, cli: Cli): void {
     if (!config.interface) lines.push('  netboot: off — set `interface` (pbxboot.yaml, PBXBOOT_INTERFACE or --interface) to serve DHCP/TFTP');
     process.stderr.write(lines.join('\n') + '\n');
     await new Promise<void>((done) => {
+      let stopping = false;
       const stop = (sig: string) => {
-        process.stderr.write(`pbxboot: ${sig}, shutting down\n`);
+        process.stderr.write(stopping ? `pbxboot: ${sig}, already shutting down\n` : `pbxboot: ${sig}, shutting down\n`);
+        stopping = true;
         done();
       };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      // `on`, not `once`: the handlers stay while the server closes. A library hooked on the same signals (signal-exit)
+      // takes a signal nobody else listens to as the process ending, and acts on it (kills children, re-raises it).
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
     });
     // A hung closer (a stuck socket or child) must not keep a stopped server alive.
     const watchdog = setTimeout(() => {
