@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { pbx, startServe } from '../helpers/cli.js';
 import { startTestPg } from '../helpers/pg.js';
 import { freePort } from '../helpers/free-port.js';
+import { serverDir } from '../helpers/server-dir.js';
 
 const port = async () => String(await freePort());
 
 for (const kind of ['sqlite', 'postgres'] as const) {
   t.test(`nodes add/ls/show/rm and bad input [${kind}]`, async (t) => {
-    const dir = t.testdir({});
+    const dir = serverDir(t);
     const args = ['--http-port', await port()];
     if (kind === 'postgres') {
       const pg = await startTestPg();

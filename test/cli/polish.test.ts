@@ -10,6 +10,7 @@ import { freePort } from '../helpers/free-port.js';
 import { makeOut, paint } from '../../src/cli/output.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { describeCommands } from '../../src/cli/completion.js';
+import { serverDir } from '../helpers/server-dir.js';
 
 const esc = '\x1b[';
 
@@ -31,7 +32,7 @@ t.test('colour decision: TTY only, never with NO_COLOR or TERM=dumb', async (t) 
 });
 
 t.test('hostlists, colours and help through the real CLI', async (t) => {
-  const dir = t.testdir({});
+  const dir = serverDir(t);
   const server = await startServe(['--http-port', String(await freePort()), '--log-level', 'error'], { cwd: dir });
   t.teardown(() => server.stop());
   const admin = readFileSync(join(dir, 'data', 'api-token'), 'utf8').trim();

@@ -11,6 +11,7 @@ import { decodeBundle } from '../../src/boot/bundle-tar.js';
 import type { Node } from '../../src/cluster/nodes.js';
 import type { AgentView } from '../../src/http/routes/cluster.js';
 import { freePort } from '../helpers/free-port.js';
+import { serverDir } from '../helpers/server-dir.js';
 
 const until = async (what: string, fn: () => Promise<boolean> | boolean, ms = 60_000) => {
   const end = Date.now() + ms;
@@ -22,7 +23,7 @@ const until = async (what: string, fn: () => Promise<boolean> | boolean, ms = 60
 };
 
 t.test('joins, drain with live calls, ARI failure', { timeout: 600_000 }, async (t) => {
-  const dir = t.testdir({});
+  const dir = serverDir(t);
   const ariPort = 20000 + Math.floor(Math.random() * 20000);
   const config = validateConfig({ dataDir: dir, http: { port: await freePort() }, ari: { port: ariPort, graceSeconds: 10 }, logLevel: 'error' }, 'test');
   const app: App = await startApp(config);

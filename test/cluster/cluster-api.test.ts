@@ -12,6 +12,7 @@ import { validateConfig } from '../../src/config/load.js';
 import { PbxTenants } from '../../src/store/pbx-tenants.js';
 import { ClusterController, type AssignmentChange } from '../../src/cluster/controller.js';
 import type { Assignment } from '../../src/http/routes/cluster.js';
+import { serverDir } from '../helpers/server-dir.js';
 
 forEachDb('cluster API', async (t, f) => {
   const stateDb = await f.open();
@@ -19,7 +20,7 @@ forEachDb('cluster API', async (t, f) => {
   await migrate(stateDb, 'state');
   const bus = new EventBus();
   const store = stateStoreOn(stateDb, bus);
-  const config = validateConfig({ pbxDb: pbxDb.url, dataDir: t.testdir({}) }, 't');
+  const config = validateConfig({ pbxDb: pbxDb.url, dataDir: serverDir(t) }, 't');
   const pbx = new PbxTenants(config, store.nodes);
   t.teardown(() => pbx.close());
   const listeners = new Set<(c: readonly AssignmentChange[]) => void>();

@@ -2,8 +2,7 @@
 // download) against a real `pbxboot serve`: nodes join and boot, and the page
 // follows every change over its one SSE stream without a reload.
 import t from 'tap';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -12,6 +11,7 @@ import { pbx, startServe } from '../helpers/cli.js';
 import { freePort } from '../helpers/free-port.js';
 import { TestAriServer } from '../ari-server/server.js';
 import { decodeBundle } from '../../src/boot/bundle-tar.js';
+import { serverDir } from '../helpers/server-dir.js';
 
 const chromiumPath = '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -39,11 +39,9 @@ async function seen(page: Page, what: string, ok: (r: Row[]) => boolean, ms = 80
 t.test('dashboard follows joins, boots and agent moves live', { timeout: 60_000 }, async (t) => {
   if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} missing: run scripts/test-deps.sh (Debian package chromium)`);
   const t0 = Date.now();
-  const dir = t.testdir({});
+  const dir = serverDir(t);
   const ariPort = 20000 + Math.floor(Math.random() * 20000);
-  // A fresh profile each run (t.testdir would recreate the server's folder).
-  const profile = mkdtempSync(join(tmpdir(), 'pbxboot-chromium-'));
-  t.teardown(() => rmSync(profile, { recursive: true, force: true }));
+  const profile = serverDir(t, 'pbxboot-chromium-'); // a fresh, empty profile each run
   const [server, ctx] = await Promise.all([
     startServe(['--http-port', String(await freePort()), '--ari-port', String(ariPort), '--ari-grace-seconds', '30', '--log-level', 'error'], { cwd: dir }),
     chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args, viewport: { width: 1920, height: 1080 } }),
@@ -154,6 +152,7 @@ t.test('dashboard follows joins, boots and agent moves live', { timeout: 60_000 
   t.equal(rm.status, 200);
   await seen(page, 'pbx03 gone', (r) => r.length === 2 && !r.some((n) => n.name === 'pbx03'));
   t.same(errors, [], 'no script errors on the page');
+  t.equal(await server.stop(), 0, 'serve exits cleanly on SIGTERM');
 
   t.comment(`whole test ${Date.now() - t0} ms`);
 });

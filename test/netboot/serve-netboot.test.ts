@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createNetns, destroyAllNetns, linkVeth, requireNetns } from '../helpers/netns.js';
 import { pbx, startServe } from '../helpers/cli.js';
 import { clientScriptDir, udhcpc } from '../dhcp/helpers/lab.js';
+import { serverDir } from '../helpers/server-dir.js';
 
 t.test('serve: DHCP server mode + TFTP + timeline, in namespaces', async (t) => {
   await requireNetns();
@@ -26,7 +27,7 @@ t.test('serve: DHCP server mode + TFTP + timeline, in namespaces', async (t) => 
   }
   const mac = (await execa('ip', ['-n', cli.name, '-j', 'link', 'show', 'eth0'])).stdout.match(/"address":"([0-9a-f:]{17})"/)![1]!;
 
-  const dir = t.testdir({});
+  const dir = serverDir(t);
   const ipxe = randomBytes(200_000);
   mkdirSync(join(dir, 'images', 'ipxe'), { recursive: true });
   writeFileSync(join(dir, 'images', 'ipxe', 'ipxe.efi'), ipxe);
