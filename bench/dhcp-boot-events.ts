@@ -1,5 +1,5 @@
 // Bytes of boot events per boot (issue 9 item 5): `pbxboot serve` in a namespace, one node's DHCP (PXE) → TFTP
-// ipxe.efi → DHCP (iPXE) → HTTP script → kernel + initrd, then the size of its boot_events rows in the state DB.
+// ipxe.efi → DHCP (iPXE) → HTTP script → kernel + initrd, then the size of its boot_events rows in the netboot log (state-events.db).
 import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
@@ -52,9 +52,11 @@ export async function bootEventBytes(): Promise<BootEventBytes> {
     } finally {
       await server.stop();
     }
-    const db = new Database(join(dir, 'data', 'state.db'), { readonly: true });
+    const state = new Database(join(dir, 'data', 'state.db'), { readonly: true });
+    const id = (state.prepare('SELECT id FROM nodes WHERE name = ?').get('pbx01') as { id: string } | undefined)?.id ?? null;
+    state.close();
+    const db = new Database(join(dir, 'data', 'state-events.db'), { readonly: true });
     try {
-      const id = (db.prepare('SELECT id FROM nodes WHERE name = ?').get('pbx01') as { id: string } | undefined)?.id ?? null;
       // the boot's steps (node.* lifecycle rows from `nodes add` are not part of it)
       const where = "(mac IN (SELECT mac FROM boot_events WHERE node = ? AND mac IS NOT NULL) OR node = ?) AND stage NOT LIKE 'node.%'";
       const sum = db.prepare(`SELECT count(*) AS rows, sum(length(stage) + length(level) + length(detail) + ifnull(length(mac), 0) + ifnull(length(node), 0) + 16) AS bytes FROM boot_events WHERE ${where}`).get(id, id) as { rows: number; bytes: number };

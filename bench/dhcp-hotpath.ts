@@ -17,6 +17,7 @@ import { EventLog } from '../src/events/event-log.js';
 import { EventsRepo } from '../src/store/events-repo.js';
 import { migrate } from '../src/store/migrate.js';
 import { openSqlite } from '../src/store/sqlite.js';
+import { eventsFileFor } from '../src/store/state-store.js';
 import { request } from '../test/dhcp/helpers/loopback.js';
 
 const seconds = Number(process.argv[2] ?? 5);
@@ -24,7 +25,10 @@ const window = Number(process.argv[3] ?? 32);
 const dir = mkdtempSync(join(tmpdir(), 'pbx-dhcp-hot-'));
 const db = openSqlite(join(dir, 'state.sqlite'));
 await migrate(db, 'state');
-const log = new EventLog(new EventsRepo(db), new EventBus());
+// The app's layout: the netboot log in a file of its own (src/store/state-store.ts).
+const eventsDb = openSqlite(eventsFileFor(join(dir, 'state.sqlite')));
+await migrate(eventsDb, 'events');
+const log = new EventLog(new EventsRepo(eventsDb, { ownDb: true }), new EventBus());
 const client = createSocket('udp4');
 await new Promise<void>((r) => client.bind(0, '127.0.0.1', () => r()));
 const cport = client.address().port;
@@ -77,5 +81,6 @@ console.log(JSON.stringify({ perThread, dora: n, perSecond: Math.round(n / wall)
 client.close();
 await srv.close();
 await log.flush();
+await eventsDb.close();
 await db.close();
 rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
-// The netboot log on SqlDb: append-only boot_events, indexed by mac/node/time;
-// queries for `pbxboot logs`, and retention pruning.
+// The netboot log on SqlDb: append-only boot_events, indexed by mac/node/time; queries for `pbxboot logs`, and
+// retention pruning. On a SQLite state DB the log has a file of its own (state-store.ts says why).
 import type { BootEvent, BootEventInput, EventLevel, EventQuery } from '../events/event.js';
 import { fixedChunks, valuesList, type Param, type SqlDb } from './sql.js';
 
@@ -19,10 +19,15 @@ const sqliteInserts = new Map<number, string>(SQLITE_CHUNKS.map((n) => [n, `INSE
 const sqliteInsert = (n: number): string => sqliteInserts.get(n)!;
 
 export class EventsRepo {
-  constructor(private readonly db: SqlDb) {}
+  /** ownDb: the log has a database of its own (a SQLite state DB's -events file); no other transaction can hold it */
+  constructor(
+    private readonly db: SqlDb,
+    readonly opts: { ownDb?: boolean } = {},
+  ) {}
 
-  /** Appends events (in the caller's transaction when given) and returns them with ids. */
-  async append(input: readonly BootEventInput[], db: SqlDb = this.db): Promise<BootEvent[]> {
+  /** Appends events (in the caller's transaction when given and the log shares its database) and returns them with ids. */
+  async append(input: readonly BootEventInput[], tx: SqlDb = this.db): Promise<BootEvent[]> {
+    const db = this.opts.ownDb ? this.db : tx;
     if (input.length === 0) return [];
     const now = Date.now();
     // The returned objects are built once, ids filled in once written.

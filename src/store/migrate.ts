@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PbxbootError } from '../errors.js';
 import type { Migration, SqlDb } from './sql.js';
 
-export type MigrationSet = 'state' | 'pbx';
+export type MigrationSet = 'state' | 'pbx' | 'events';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

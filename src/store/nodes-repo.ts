@@ -6,7 +6,7 @@ import { checkNodeName, checkTransition, type NewNode, type Node, type NodeState
 import { parseMac } from '../cluster/mac.js';
 import type { SqlDb } from './sql.js';
 import type { EventsRepo } from './events-repo.js';
-import type { BootEvent } from '../events/event.js';
+import type { BootEvent, BootEventInput } from '../events/event.js';
 
 interface NodeRow {
   id: string;
@@ -42,10 +42,18 @@ export class NodesRepo {
   ) {}
 
   // Runs a transaction that logs events, and publishes them only once committed.
-  private async logged<T>(fn: (tx: SqlDb, log: BootEvent[]) => Promise<T>): Promise<T> {
-    const log: BootEvent[] = [];
-    const out = await this.db.tx((tx) => fn(tx, log));
-    this.publish(log);
+  /** Runs a change that logs events: they commit with it where the log shares the database, else right after it. */
+  private async logged<T>(fn: (tx: SqlDb, log: BootEventInput[]) => Promise<T>): Promise<T> {
+    const log: BootEventInput[] = [];
+    const together = !this.events.opts.ownDb;
+    let written: BootEvent[] = [];
+    const out = await this.db.tx(async (tx) => {
+      const r = await fn(tx, log);
+      if (together) written = await this.events.append(log, tx);
+      return r;
+    });
+    if (!together) written = await this.events.append(log);
+    this.publish(written);
     return out;
   }
 
@@ -132,7 +140,7 @@ export class NodesRepo {
         [id, input.name, input.ip ?? null, input.tenant ?? 'default', input.weight ?? 1, state, input.profile ?? 'default', t, t],
       );
       for (const mac of input.macs) await tx.run('INSERT INTO node_macs (mac, node_id) VALUES (?, ?)', [mac, id]);
-      log.push(...(await this.events.append([{ time: t, node: id, mac: input.macs[0] ?? null, stage: 'node.created', detail: { name: input.name, state } }], tx)));
+      log.push({ time: t, node: id, mac: input.macs[0] ?? null, stage: 'node.created', detail: { name: input.name, state } });
       return (await this.get(id, tx))!;
     });
   }
@@ -143,12 +151,7 @@ export class NodesRepo {
       const node = await this.get(ref, tx);
       checkTransition(node, to);
       await this.applyPatch(tx, node.id, { ...patch }, { state: to, reason });
-      log.push(
-        ...(await this.events.append(
-          [{ time: this.now(), node: node.id, mac: node.macs[0] ?? null, stage: 'node.state', detail: { from: node.state, to, reason } }],
-          tx,
-        )),
-      );
+      log.push({ time: this.now(), node: node.id, mac: node.macs[0] ?? null, stage: 'node.state', detail: { from: node.state, to, reason } });
       return this.get(node.id, tx);
     });
   }
@@ -197,7 +200,7 @@ export class NodesRepo {
       const node = await this.get(ref, tx);
       await tx.run('DELETE FROM node_macs WHERE node_id = ?', [node.id]);
       await tx.run('DELETE FROM nodes WHERE id = ?', [node.id]);
-      log.push(...(await this.events.append([{ time: this.now(), node: node.id, mac: node.macs[0] ?? null, stage: 'node.deleted', detail: { name: node.name } }], tx)));
+      log.push({ time: this.now(), node: node.id, mac: node.macs[0] ?? null, stage: 'node.deleted', detail: { name: node.name } });
     });
   }
 }

@@ -1,6 +1,6 @@
 // The state DB (pbxboot's own): opens SQLite or PostgreSQL from one setting,
 // migrates, and exposes the repositories.
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { PbxbootError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import { BootTokensRepo } from './boot-tokens-repo.js';
@@ -26,30 +26,83 @@ export interface StateStore {
  * empty → SQLite (empty = `<dataDir>/state.db`).
  */
 export async function openDb(url: string, dataDir: string, defaultFile: string, appName = 'pbxboot'): Promise<SqlDb> {
-  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, { appName });
-  if (url === '' || url === 'sqlite' || url === 'sqlite:') return openSqlite(join(dataDir, defaultFile));
-  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
+  const path = sqlitePathOf(url, dataDir, defaultFile);
+  return path === null ? openPostgres(url, { appName }) : openSqlite(path);
+}
+
+/** The SQLite file a database setting names; null for PostgreSQL. */
+export function sqlitePathOf(url: string, dataDir: string, defaultFile: string): string | null {
+  if (/^postgres(ql)?:\/\//.test(url)) return null;
+  if (url === '' || url === 'sqlite' || url === 'sqlite:') return join(dataDir, defaultFile);
+  if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length);
   if (/^[a-z]+:\/\//i.test(url)) {
     throw new PbxbootError('E_CONFIG', `unsupported database URL "${url}": use postgres://… or sqlite:PATH`, { value: url });
   }
-  return openSqlite(url);
+  return url;
 }
 
+/** Where a SQLite state DB keeps its netboot log: state.db → state-events.db, beside it. */
+export function eventsFileFor(statePath: string): string {
+  const ext = extname(statePath);
+  return `${statePath.slice(0, statePath.length - ext.length)}-events${ext}`;
+}
+
+/**
+ * On a SQLite file the netboot log lives in a file of its own with its own writer thread: SQLite has one writer per
+ * file, and a DHCP ACK waits for its lease's commit, which otherwise queued behind a commit of a thousand boot
+ * events (15-25 ms: ACKs left in bursts that overran clients' sockets). A node change and its event then commit one
+ * after the other instead of together. PostgreSQL and in-memory state DBs keep boot_events beside the rest.
+ */
 export async function openStateStore(
   opts: { url: string; dataDir: string; bus?: EventBus; migrate?: boolean },
 ): Promise<StateStore> {
   const db = await openDb(opts.url, opts.dataDir, 'state.db');
+  let events: SqlDb | null = null;
   try {
     if (opts.migrate !== false) await migrate(db, 'state');
+    const path = sqlitePathOf(opts.url, opts.dataDir, 'state.db');
+    if (path !== null && path !== ':memory:') {
+      const file = eventsFileFor(path);
+      events = openSqlite(file);
+      await migrate(events, 'events');
+      await moveEventsOut(db, file);
+    }
   } catch (e) {
+    await events?.close();
     await db.close();
     throw e;
   }
-  return stateStoreOn(db, opts.bus);
+  return stateStoreOn(db, opts.bus, events ?? undefined);
 }
 
-export function stateStoreOn(db: SqlDb, bus?: EventBus): StateStore {
-  const events = new EventsRepo(db);
-  const nodes = new NodesRepo(db, events, bus ? (evs) => bus.publish(evs) : undefined);
-  return { db, nodes, events, tokens: new BootTokensRepo(db), secrets: new NodeSecretsRepo(db), close: () => db.close() };
+/** Moves boot events a state DB still holds (written before the log had its own file) there, ids kept. */
+async function moveEventsOut(db: SqlDb, file: string): Promise<void> {
+  if (!(await db.get('SELECT 1 AS x FROM boot_events LIMIT 1'))) return;
+  await db.run("ATTACH DATABASE ? AS netboot_log", [file]);
+  try {
+    // OR IGNORE: a move cut short by a crash (each file commits on its own) is finished by the next start.
+    await db.tx(async (tx) => {
+      await tx.exec('INSERT OR IGNORE INTO netboot_log.boot_events SELECT * FROM main.boot_events');
+      await tx.exec('DELETE FROM main.boot_events');
+    });
+  } finally {
+    await db.exec('DETACH DATABASE netboot_log');
+  }
+}
+
+/** The store on open databases; the netboot log on `events` when it has a database of its own. */
+export function stateStoreOn(db: SqlDb, bus?: EventBus, events?: SqlDb): StateStore {
+  const log = new EventsRepo(events ?? db, { ownDb: events !== undefined });
+  const nodes = new NodesRepo(db, log, bus ? (evs) => bus.publish(evs) : undefined);
+  return {
+    db,
+    nodes,
+    events: log,
+    tokens: new BootTokensRepo(db),
+    secrets: new NodeSecretsRepo(db),
+    close: async () => {
+      await events?.close();
+      await db.close();
+    },
+  };
 }

@@ -37,7 +37,7 @@ t.test('SIGTERM with live ARI daemons: an orderly stop, exit 0', { timeout: 90_0
 
   t.equal(await server.stop(), 0, 'exit 0: not ended by its own SIGTERM');
   t.match(server.stderr(), /SIGTERM, shutting down/);
-  const db = new Database(join(dir, 'data', 'state.db'), { readonly: true, fileMustExist: true });
+  const db = new Database(join(dir, 'data', 'state-events.db'), { readonly: true, fileMustExist: true });
   t.teardown(() => db.close());
   const stopped = db.prepare("SELECT count(*) AS n FROM boot_events WHERE stage = 'ari.stopped'").get() as { n: number };
   t.equal(stopped.n, 2, 'each daemon stopped by the supervisor, and the log flushed');

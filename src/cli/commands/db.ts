@@ -1,8 +1,8 @@
 // pbxboot db migrate: applies pending migrations to the state and PBX databases.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { migrate } from '../../store/migrate.js';
-import { openDb } from '../../store/state-store.js';
+import { migrate, type MigrationSet } from '../../store/migrate.js';
+import { eventsFileFor, openDb, sqlitePathOf } from '../../store/state-store.js';
 import { addConfigFlags, configFlags, type Cli } from '../context.js';
 
 export function registerDb(program: Command, cli: Cli): void {
@@ -10,17 +10,21 @@ export function registerDb(program: Command, cli: Cli): void {
   addConfigFlags(
     db
       .command('migrate')
-      .description('apply pending migrations to the state DB and the PBX DB (also done by serve at start)')
+      .description('apply pending migrations to the state DB (and its netboot log file on SQLite) and the PBX DB (also done by serve at start)')
       .option('--json', 'machine-readable output')
       .addHelpText('after', '\nExample:\n  pbxboot db migrate --state-db postgres://pbx@db/pbxboot'),
   ).action(async (opts: Record<string, unknown>, c: Command) => {
     const config = cli.config(c, configFlags(opts));
     const dataDir = resolve(config.dataDir);
     const result: Record<string, { db: string; applied: number[] }> = {};
-    for (const [set, url, file] of [
+    // A SQLite state DB keeps its netboot log in a file of its own (state-store.ts); `serve` moves older rows there.
+    const statePath = sqlitePathOf(config.stateDb, dataDir, 'state.db');
+    const sets: [MigrationSet, string, string][] = [
       ['state', config.stateDb, 'state.db'],
+      ...(statePath !== null && statePath !== ':memory:' ? [['events', `sqlite:${eventsFileFor(statePath)}`, ''] as [MigrationSet, string, string]] : []),
       ['pbx', config.pbxDb, 'pbx.db'],
-    ] as const) {
+    ];
+    for (const [set, url, file] of sets) {
       const d = await openDb(url, dataDir, file);
       try {
         result[set] = { db: d.describe, applied: await migrate(d, set) };

@@ -18,7 +18,7 @@ export interface ServerProc {
 }
 
 /** `build: 'dist'` runs the compiled build (npm run build) instead of the sources: the bench measures what ships. */
-export async function startServer(ns: Netns, cfg: Partial<ServeConfig>, opts: { build?: 'dist' } = {}): Promise<ServerProc> {
+export async function startServer(ns: Netns, cfg: Partial<ServeConfig>, opts: { build?: 'dist'; env?: Record<string, string> } = {}): Promise<ServerProc> {
   const full = { nodes: [], macs: {}, httpPort: 8080, mode: 'server', ...cfg };
   // DHCP_CPU_PROF=<dir>: the server child writes a V8 CPU profile there when it exits (bench profiling).
   const prof = process.env.DHCP_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DHCP_CPU_PROF}`] : [];
@@ -26,7 +26,7 @@ export async function startServer(ns: Netns, cfg: Partial<ServeConfig>, opts: { 
     reject: false,
     buffer: false,
     stdin: 'ignore',
-    env: opts.build ? { PBXBOOT_LAB_BUILD: opts.build } : {},
+    env: { ...(opts.build ? { PBXBOOT_LAB_BUILD: opts.build } : {}), ...opts.env },
   });
   const lines: Record<string, unknown>[] = [];
   const waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];

@@ -17,6 +17,7 @@ const { EventLog } = await load<typeof import('../../../src/events/event-log.js'
 const { EventBus } = await load<typeof import('../../../src/events/bus.js')>('events/bus.js');
 const { enrichingSink } = await load<typeof import('../../../src/events/enrich.js')>('events/enrich.js');
 const { EventsRepo } = await load<typeof import('../../../src/store/events-repo.js')>('store/events-repo.js');
+const { eventsFileFor } = await load<typeof import('../../../src/store/state-store.js')>('store/state-store.js');
 
 export interface ServeConfig extends Omit<DhcpServerOptions, 'directory' | 'sink' | 'leases'> {
   nodes: BootNode[] & { mac?: string }[];
@@ -66,6 +67,7 @@ const sink = {
   },
 };
 let db = null as ReturnType<typeof openSqlite> | null;
+let eventsDb = null as ReturnType<typeof openSqlite> | null;
 let leases;
 if (cfg.sqlite) {
   db = openSqlite(cfg.sqlite);
@@ -73,7 +75,14 @@ if (cfg.sqlite) {
   leases = new SqlLeaseStore(db);
   if (cfg.eventLog) {
     // The composition root's chain (src/app.ts): enrichingSink → EventLog → EventsRepo on the state DB.
-    log = new EventLog(new EventsRepo(db), new EventBus());
+    // The app's layout (state-store.ts): the netboot log in a SQLite file of its own, with its own writer thread.
+    // PBXBOOT_LAB_EVENTS_DB=shared keeps it in the state DB, as before (the bench's comparison of the two).
+    let evDb = db;
+    if (process.env.PBXBOOT_LAB_EVENTS_DB !== 'shared') {
+      evDb = eventsDb = openSqlite(eventsFileFor(cfg.sqlite));
+      await migrate(evDb, 'events');
+    }
+    log = new EventLog(new EventsRepo(evDb, { ownDb: evDb !== db }), new EventBus());
     logged = enrichingSink(log);
   }
 } else leases = new MemoryLeaseStore();
@@ -89,6 +98,7 @@ process.on('SIGUSR2', () => {
 process.on('SIGTERM', async () => {
   await srv.close();
   await log?.flush();
+  await eventsDb?.close();
   await db?.close();
   console.log(JSON.stringify({ closed: true, ...report() }));
   process.exit(0);

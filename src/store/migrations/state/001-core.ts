@@ -35,7 +35,8 @@ CREATE TABLE settings (
 );
 `;
 
-const events = (idCol: string) => `
+/** The netboot log's table; also created by the SQLite netboot log file's own migration (migrations/events). */
+export const bootEventsDdl = (idCol: string) => `
 CREATE TABLE boot_events (
   id ${idCol},
   time BIGINT NOT NULL,
@@ -54,8 +55,8 @@ const migration: Migration = {
   id: 1,
   name: 'core',
   sql: {
-    sqlite: common + events('INTEGER PRIMARY KEY AUTOINCREMENT'),
-    postgres: common + events('BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY'),
+    sqlite: common + bootEventsDdl('INTEGER PRIMARY KEY AUTOINCREMENT'),
+    postgres: common + bootEventsDdl('BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY'),
   },
 };
 export default migration;
