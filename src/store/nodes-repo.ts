@@ -41,7 +41,6 @@ export class NodesRepo {
     private readonly now: () => number = Date.now,
   ) {}
 
-  // Runs a transaction that logs events, and publishes them only once committed.
   /** Runs a change that logs events: they commit with it where the log shares the database, else right after it. */
   private async logged<T>(fn: (tx: SqlDb, log: BootEventInput[]) => Promise<T>): Promise<T> {
     const log: BootEventInput[] = [];
