@@ -85,3 +85,16 @@ t.test('a lease commit does not wait while the netboot log file is locked', asyn
   await append;
   t.ok(logged, 'and the event was written once the lock was released');
 });
+
+t.test('boot events reach the log file intact through its writer thread', async (t) => {
+  const dir = t.testdir({});
+  const s = await openStateStore({ url: '', dataDir: dir });
+  t.teardown(() => s.close());
+  const detail = { quote: 'say "hi"\\n', nl: 'a\nb', uni: 'Zürich ☎ 𝄞', big: 2 ** 53 - 1, frac: 0.1 + 0.2, neg: -0, nested: { list: [1, null, 'x'] } };
+  const time = 1_764_000_000_123;
+  const [ev] = await s.events.append([{ time, stage: 'test.plain', mac: '02:00:00:00:00:0a', node: null, level: 'warn', detail }]);
+  const [back] = await s.events.query({ stage: 'test.plain' });
+  t.same(back, { ...ev, detail: JSON.parse(JSON.stringify(detail)) }, 'the same row, ids and all');
+  t.equal(back!.time, time);
+  t.equal(back!.detail.frac, 0.1 + 0.2, 'numbers exactly');
+});
