@@ -74,9 +74,9 @@ if (cfg.sqlite) {
   await migrate(db, 'state');
   leases = new SqlLeaseStore(db);
   if (cfg.eventLog) {
-    // The composition root's chain (src/app.ts): enrichingSink → EventLog → EventsRepo on the state DB.
-    // The app's layout (state-store.ts): the netboot log in a SQLite file of its own, with its own writer thread.
-    // PBXBOOT_LAB_EVENTS_DB=shared keeps it in the state DB, as before (the bench's comparison of the two).
+    // The composition root's chain (src/app.ts): enrichingSink → EventLog → EventsRepo, on the netboot log's own
+    // SQLite file as the state store lays it out (state-store.ts). PBXBOOT_LAB_EVENTS_DB=shared keeps it in the state
+    // DB as before (the bench's comparison of the two).
     let evDb = db;
     if (process.env.PBXBOOT_LAB_EVENTS_DB !== 'shared') {
       evDb = eventsDb = openSqlite(eventsFileFor(cfg.sqlite));
