@@ -1,5 +1,6 @@
-// Group-committed SQLite writes on a worker thread with its own connection to the same WAL file: boot events and
-// DHCP lease batches are written there, so index-page and WAL work (most of a DORA's cost) leaves the packet loop.
+// Group-committed SQLite writes on a worker thread with its own connection to the same WAL file: DHCP lease batches
+// (and, in the netboot log's own file, boot events: state-store.ts) are written there, so index-page and WAL work
+// (most of a DORA's cost) leaves the packet loop. One writer per database file.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -88,9 +89,10 @@ function commitOne(reqs) {
   try { all.immediate(reqs); } catch (e) { for (const r of reqs) if (!r.err) r.err = e; }
   parentPort.postMessage(reqs.map((r) => r.err ? { id: r.id, error: { message: String(r.err.message), code: r.err.code } } : { id: r.id, out: r.out }));
 }
-// Urgent requests (lease rows an ACK waits for) get their own commit ahead of the bulk (boot events) queued beside
-// them; a commit of a few rows costs little more than its WAL frames. An ACK still waits for a commit already
-// running (a slice of 1,024 events took 15-25 ms on a loaded 2-core machine).
+// Urgent requests (lease rows an ACK waits for) get their own commit ahead of bulk batches queued beside them; a
+// commit of a few rows costs little more than its WAL frames. An ACK still waits for a commit already running: where
+// boot events share the file (a slice of 1,024 took 15-25 ms on a loaded 2-core machine) the app gives them a file
+// of their own.
 function commit() {
   scheduled = false;
   const first = urgent;
