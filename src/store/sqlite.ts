@@ -165,11 +165,22 @@ function conv(params: readonly Param[]): unknown[] {
   return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
 }
 
+export interface SqliteOptions {
+  /** page size of a new file, bytes (a power of two, 512-65536); a file that exists keeps its own */
+  pageSize?: number;
+}
+
 /** Opens (creating if needed) an SQLite database file; ':memory:' for tests. */
-export function openSqlite(path: string): SqlDb {
+export function openSqlite(path: string, opts: SqliteOptions = {}): SqlDb {
+  const p = opts.pageSize;
+  if (p !== undefined && !(Number.isInteger(Math.log2(p)) && p >= 512 && p <= 65_536)) {
+    throw new PbxbootError('E_DB', `SQLite page size ${p} for ${path}: not a power of two from 512 to 65536`, { value: String(p) });
+  }
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
+    // Only takes effect before the first page is written, i.e. on a new file: WAL mode writes the header.
+    if (opts.pageSize !== undefined) db.pragma(`page_size = ${opts.pageSize}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // durable across process crash; WAL fsyncs at checkpoint
     db.pragma('foreign_keys = ON');

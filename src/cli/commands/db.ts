@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { migrate, type MigrationSet } from '../../store/migrate.js';
-import { eventsFileFor, openDb, sqlitePathOf } from '../../store/state-store.js';
+import { eventsFileFor, openDb, SQLITE_FILES, sqlitePathOf } from '../../store/state-store.js';
 import { addConfigFlags, configFlags, type Cli } from '../context.js';
 
 export function registerDb(program: Command, cli: Cli): void {
@@ -25,7 +25,7 @@ export function registerDb(program: Command, cli: Cli): void {
       ['pbx', config.pbxDb, 'pbx.db'],
     ];
     for (const [set, url, file] of sets) {
-      const d = await openDb(url, dataDir, file);
+      const d = await openDb(url, dataDir, file, 'pbxboot', SQLITE_FILES[set]);
       try {
         result[set] = { db: d.describe, applied: await migrate(d, set) };
       } finally {

@@ -17,7 +17,7 @@ const { EventLog } = await load<typeof import('../../../src/events/event-log.js'
 const { EventBus } = await load<typeof import('../../../src/events/bus.js')>('events/bus.js');
 const { enrichingSink } = await load<typeof import('../../../src/events/enrich.js')>('events/enrich.js');
 const { EventsRepo } = await load<typeof import('../../../src/store/events-repo.js')>('store/events-repo.js');
-const { eventsFileFor } = await load<typeof import('../../../src/store/state-store.js')>('store/state-store.js');
+const { eventsFileFor, SQLITE_FILES } = await load<typeof import('../../../src/store/state-store.js')>('store/state-store.js');
 
 export interface ServeConfig extends Omit<DhcpServerOptions, 'directory' | 'sink' | 'leases'> {
   nodes: BootNode[] & { mac?: string }[];
@@ -70,7 +70,7 @@ let db = null as ReturnType<typeof openSqlite> | null;
 let eventsDb = null as ReturnType<typeof openSqlite> | null;
 let leases;
 if (cfg.sqlite) {
-  db = openSqlite(cfg.sqlite);
+  db = openSqlite(cfg.sqlite, SQLITE_FILES.state);
   await migrate(db, 'state');
   leases = new SqlLeaseStore(db);
   if (cfg.eventLog) {
@@ -79,7 +79,7 @@ if (cfg.sqlite) {
     // DB as before (the bench's comparison of the two).
     let evDb = db;
     if (process.env.PBXBOOT_LAB_EVENTS_DB !== 'shared') {
-      evDb = eventsDb = openSqlite(eventsFileFor(cfg.sqlite));
+      evDb = eventsDb = openSqlite(eventsFileFor(cfg.sqlite), SQLITE_FILES.events);
       await migrate(evDb, 'events');
     }
     log = new EventLog(new EventsRepo(evDb, { ownDb: evDb !== db }), new EventBus());
