@@ -18,6 +18,7 @@ const { EventBus } = await load<typeof import('../../../src/events/bus.js')>('ev
 const { enrichingSink } = await load<typeof import('../../../src/events/enrich.js')>('events/enrich.js');
 const { EventsRepo } = await load<typeof import('../../../src/store/events-repo.js')>('store/events-repo.js');
 const { eventsFileFor, SQLITE_FILES } = await load<typeof import('../../../src/store/state-store.js')>('store/state-store.js');
+const { tuneServerRuntime } = await load<typeof import('../../../src/app.js')>('app.js');
 
 export interface ServeConfig extends Omit<DhcpServerOptions, 'directory' | 'sink' | 'leases'> {
   nodes: BootNode[] & { mac?: string }[];
@@ -35,6 +36,7 @@ if (!process.argv[2]) {
   process.exit(0);
 }
 const cfg = JSON.parse(process.argv[2]) as ServeConfig;
+tuneServerRuntime(); // as `pbxboot serve` does
 const byId = new Map(cfg.nodes.map((n) => [n.id, n]));
 const directory: BootDirectory = {
   async lookup(mac) {
