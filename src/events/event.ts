@@ -36,7 +36,7 @@ export const nullSink: EventSink = { emit() {} };
 
 export interface EventQuery {
   node?: string;
-  /** with `node`: also the events of these MACs (DHCP steps come before the node is known) */
+  /** with `node`: the node's MACs; its timeline is its events without a MAC plus every event of these MACs */
   nodeMacs?: string[];
   mac?: string;
   since?: number; // epoch ms, inclusive

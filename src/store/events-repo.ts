@@ -1,5 +1,5 @@
-// The netboot log on SqlDb: append-only boot_events, indexed by mac/node/time; queries for `pbxboot logs`, and
-// retention pruning. On a SQLite state DB the log has a file of its own (state-store.ts says why).
+// The netboot log on SqlDb: append-only boot_events, indexed by mac, time and (events without a MAC) node; queries
+// for `pbxboot logs`, and retention pruning. On a SQLite state DB the log has a file of its own (state-store.ts says why).
 import type { BootEvent, BootEventInput, EventLevel, EventQuery } from '../events/event.js';
 import { fixedChunks, valuesList, type Param, type SqlDb } from './sql.js';
 
@@ -70,7 +70,8 @@ export class EventsRepo {
     const where: string[] = [];
     const params: Param[] = [];
     if (q.node && q.nodeMacs?.length) {
-      where.push(`(node = ? OR mac IN (${q.nodeMacs.map(() => '?').join(',')}))`);
+      // The node index holds only events without a MAC (migration state/005): the rest are found by their MAC.
+      where.push(`((node = ? AND mac IS NULL) OR mac IN (${q.nodeMacs.map(() => '?').join(',')}))`);
       params.push(q.node, ...q.nodeMacs);
     } else if (q.node) (where.push('node = ?'), params.push(q.node));
     if (q.mac) (where.push('mac = ?'), params.push(q.mac));
