@@ -59,7 +59,7 @@ export class SqlLeaseStore implements LeaseStore {
 
   async putMany(leases: readonly Lease[]): Promise<void> {
     const list = statements(leases);
-    // One batch, urgent: ACKs wait for it, so on an SQLite file the writer thread commits it ahead of boot events.
+    // One batch, urgent: ACKs wait for it, so on an SQLite file it commits at once on the store's own connection.
     if (list.length > 0) await this.db.batch(list, { urgent: true });
   }
 

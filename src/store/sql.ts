@@ -21,7 +21,8 @@ export interface SqlDb {
   /**
    * Writes the statements atomically and resolves once they are committed; outside a transaction the commit may be
    * shared with other callers' batches (SQLite: a writer thread's group commit). lastId: the last rowid inserted.
-   * `urgent`: someone waits on this commit (a DHCP ACK): it is committed before bulk batches (boot events) queued beside it.
+   * `urgent`: someone waits on this commit (a DHCP ACK): on SQLite it commits on the caller's connection at once
+   * instead of joining the writer thread's next group commit.
    */
   batch(stmts: readonly (readonly [string, readonly Param[]])[], opts?: { urgent?: boolean }): Promise<{ changes: number; lastId: number | null }[]>;
   /** Inserts many rows of one shape efficiently (multi-row VALUES), inside the caller's tx if any. */

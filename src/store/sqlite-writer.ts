@@ -1,6 +1,7 @@
-// Group-committed SQLite writes on a worker thread with its own connection to the same WAL file: DHCP lease batches
-// (and, in the netboot log's own file, boot events: state-store.ts) are written there, so index-page and WAL work
-// (most of a DORA's cost) leaves the packet loop. One writer per database file.
+// Group-committed SQLite writes on a worker thread with its own connection to the same WAL file: bulk batches (the
+// netboot log's boot events, in a file of their own: state-store.ts) are written there, so their index-page and WAL
+// work leaves the packet loop; and the checkpointer threads. Urgent batches (DHCP leases) commit on the caller's own
+// connection instead (sqlite.ts says why).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -27,13 +28,37 @@ const { workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 1000');
+const pageSize = db.pragma('page_size', { simple: true });
 setInterval(() => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (r && r.log > 65536) db.pragma('wal_checkpoint(RESTART)');
+    if (r && r.log * pageSize > 256 * 1024 * 1024) db.pragma('wal_checkpoint(RESTART)');
   } catch (e) {}
 }, 500);
 `;
+
+const betterSqlite3 = (): string => createRequire(import.meta.url).resolve('better-sqlite3');
+
+/**
+ * The checkpointer thread for a connection that commits on the event loop (SqliteDb's urgent batches): that
+ * connection stops checkpointing (wal_autocheckpoint = 0) while this thread runs, and checkpoints again if it dies.
+ */
+export class SqliteCheckpointer {
+  private readonly worker: Worker;
+
+  constructor(path: string, onExit: () => void) {
+    this.worker = new Worker(CHECKPOINT_SOURCE, { eval: true, workerData: { path, module: betterSqlite3() } });
+    this.worker.unref();
+    this.worker.on('error', onExit);
+    this.worker.on('exit', onExit);
+  }
+
+  async close(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    this.worker.removeAllListeners('error');
+    await this.worker.terminate();
+  }
+}
 
 // The worker is evaluated from source text: the same file runs under tsx, tap and the compiled dist/, and a worker
 // started from a .ts path would not get the TypeScript loader. Plain CommonJS, kept small.
@@ -82,25 +107,14 @@ const all = db.transaction((reqs) => {
   }
 });
 let queue = [];
-let urgent = [];
 let scheduled = false;
-function commitOne(reqs) {
+function commit() {
+  scheduled = false;
+  const reqs = queue;
+  queue = [];
   if (!reqs.length) return;
   try { all.immediate(reqs); } catch (e) { for (const r of reqs) if (!r.err) r.err = e; }
   parentPort.postMessage(reqs.map((r) => r.err ? { id: r.id, error: { message: String(r.err.message), code: r.err.code } } : { id: r.id, out: r.out }));
-}
-// Urgent requests (lease rows an ACK waits for) get their own commit ahead of bulk batches queued beside them; a
-// commit of a few rows costs little more than its WAL frames. An ACK still waits for a commit already running: where
-// boot events share the file (a slice of 1,024 took 15-25 ms on a loaded 2-core machine) the app gives them a file
-// of their own.
-function commit() {
-  scheduled = false;
-  const first = urgent;
-  const rest = queue;
-  urgent = [];
-  queue = [];
-  commitOne(first);
-  commitOne(rest);
 }
 parentPort.on('message', (m) => {
   if (m === 'autocheckpoint') return parentPort.postMessage({ autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }) });
@@ -113,7 +127,7 @@ parentPort.on('message', (m) => {
     });
     return;
   }
-  (m.urgent ? urgent : queue).push(m);
+  queue.push(m);
   if (!scheduled) { scheduled = true; setImmediate(commit); }
 });
 `;
@@ -132,8 +146,7 @@ export class SqliteWriter {
   failed: Error | null = null;
 
   constructor(path: string, cacheKb = 16_384) {
-    const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, module, cacheKb, checkpointSource: CHECKPOINT_SOURCE } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, module: betterSqlite3(), cacheKb, checkpointSource: CHECKPOINT_SOURCE } });
     // Only pending writes keep the process alive: a CLI command that never closes its store still exits.
     this.worker.unref();
     this.worker.on('message', (msg: 'closed' | { autocheckpoint: number } | { id: number; out?: number[]; error?: { message: string; code?: string } }[]) => {
@@ -160,16 +173,15 @@ export class SqliteWriter {
     this.worker.on('exit', (code) => fail(new Error(`SQLite writer thread exited (${code})`)));
   }
 
-  /** Runs the statements in one savepoint of the next group commit; resolves once that commit has returned.
-   *  Urgent writes are committed first, in a commit of their own. */
-  write(list: readonly WriteStmt[], urgent = false): Promise<WriteResult[]> {
+  /** Runs the statements in one savepoint of the next group commit; resolves once that commit has returned. */
+  write(list: readonly WriteStmt[]): Promise<WriteResult[]> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.closing) return Promise.reject(new Error('SQLite writer closed'));
     const id = this.next++;
     if (this.pending.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage(urgent ? { id, list, urgent } : { id, list });
+      this.worker.postMessage({ id, list });
     });
   }
 
