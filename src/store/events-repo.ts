@@ -32,16 +32,23 @@ export class EventsRepo {
     const now = Date.now();
     // The returned objects are built once, ids filled in once written.
     const evs: BootEvent[] = input.map((e) => ({ id: 0, time: e.time ?? now, mac: e.mac ?? null, node: e.node ?? null, stage: e.stage, level: e.level ?? 'info', detail: e.detail ?? {} }));
-    // One event's parameters, in `cols` order, appended without an intermediate array (it runs per DHCP step).
-    const pushRow = (params: Param[], e: Omit<BootEvent, 'id'>): void => void params.push(e.time, e.mac, e.node, e.stage, e.level, JSON.stringify(e.detail));
+    // One event's parameters, in `cols` order, written in place (it runs per DHCP step).
+    const putRow = (params: Param[], at: number, e: Omit<BootEvent, 'id'>): void => {
+      params[at] = e.time;
+      params[at + 1] = e.mac;
+      params[at + 2] = e.node;
+      params[at + 3] = e.stage;
+      params[at + 4] = e.level;
+      params[at + 5] = JSON.stringify(e.detail);
+    };
     if (db.dialect === 'sqlite') {
       // Multi-row VALUES in fixed chunk sizes (few cached statements), all in one batch: on a file database it is
       // written by the store's writer thread, in its group commit. Rowids are assigned in VALUES order and, inside
       // one write transaction, consecutively (AUTOINCREMENT, one writer), so a statement's ids end at its lastId.
       const chunks = fixedChunks(evs.length, SQLITE_CHUNKS);
       const stmts = chunks.map(({ start, size }): [string, Param[]] => {
-        const params: Param[] = [];
-        for (let j = start; j < start + size; j++) pushRow(params, evs[j]!);
+        const params = new Array<Param>(size * cols.length); // sized once: a pushed array is copied as it grows
+        for (let j = 0; j < size; j++) putRow(params, j * cols.length, evs[start + j]!);
         return [sqliteInsert(size), params];
       });
       const res = await db.batch(stmts);
@@ -57,8 +64,8 @@ export class EventsRepo {
       const per = 5000;
       for (let i = 0; i < evs.length; i += per) {
         const chunk = evs.slice(i, i + per);
-        const params: Param[] = [];
-        for (const e of chunk) pushRow(params, e);
+        const params = new Array<Param>(chunk.length * cols.length);
+        chunk.forEach((e, j) => putRow(params, j * cols.length, e));
         const ids = await tx.all<{ id: number }>(`INSERT INTO boot_events (${cols.join(',')}) VALUES ${valuesList(chunk.length, cols.length)} RETURNING id`, params);
         chunk.forEach((e, j) => out.push(Object.assign(e, { id: Number(ids[j]!.id) })));
       }

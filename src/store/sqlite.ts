@@ -176,8 +176,10 @@ function wrap(e: unknown, where: string): unknown {
   return e;
 }
 
-function conv(params: readonly Param[]): unknown[] {
-  return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+/** Booleans as 0/1; without any, the array itself (a slice of boot events has 6,144 parameters and none). */
+function conv(params: readonly Param[]): readonly unknown[] {
+  for (let i = 0; i < params.length; i++) if (typeof params[i] === 'boolean') return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+  return params;
 }
 
 export interface SqliteOptions {
