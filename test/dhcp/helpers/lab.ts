@@ -18,11 +18,11 @@ export interface ServerProc {
 }
 
 /** `build: 'dist'` runs the compiled build (npm run build) instead of the sources: the bench measures what ships. */
-export async function startServer(ns: Netns, cfg: Partial<ServeConfig>, opts: { build?: 'dist'; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<ServerProc> {
+export async function startServer(ns: Netns, cfg: Partial<ServeConfig>, opts: { build?: 'dist'; env?: Record<string, string> } = {}): Promise<ServerProc> {
   const full = { nodes: [], macs: {}, httpPort: 8080, mode: 'server', ...cfg };
   // DHCP_CPU_PROF=<dir>: the server child writes a V8 CPU profile there when it exits (bench profiling).
   const prof = process.env.DHCP_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DHCP_CPU_PROF}`] : [];
-  const proc = execa('ip', ['netns', 'exec', ns.name, process.execPath, '--expose-gc', ...prof, ...(opts.nodeArgs ?? []), '--import', 'tsx', serveScript, JSON.stringify(full)], {
+  const proc = execa('ip', ['netns', 'exec', ns.name, process.execPath, '--expose-gc', ...prof, '--import', 'tsx', serveScript, JSON.stringify(full)], {
     reject: false,
     buffer: false,
     stdin: 'ignore',
