@@ -17,16 +17,17 @@ import { EventLog } from '../src/events/event-log.js';
 import { EventsRepo } from '../src/store/events-repo.js';
 import { migrate } from '../src/store/migrate.js';
 import { openSqlite } from '../src/store/sqlite.js';
-import { eventsFileFor } from '../src/store/state-store.js';
+import { eventsFileFor, SQLITE_FILES } from '../src/store/state-store.js';
 import { request } from '../test/dhcp/helpers/loopback.js';
 
 const seconds = Number(process.argv[2] ?? 5);
 const window = Number(process.argv[3] ?? 32);
 const dir = mkdtempSync(join(tmpdir(), 'pbx-dhcp-hot-'));
-const db = openSqlite(join(dir, 'state.sqlite'));
+const db = openSqlite(join(dir, 'state.sqlite'), SQLITE_FILES.state);
 await migrate(db, 'state');
-// The app's layout: the netboot log in a file of its own (src/store/state-store.ts).
-const eventsDb = openSqlite(eventsFileFor(join(dir, 'state.sqlite')));
+// The app's layout: the netboot log in a file of its own, both files with the app's page sizes
+// (src/store/state-store.ts).
+const eventsDb = openSqlite(eventsFileFor(join(dir, 'state.sqlite')), SQLITE_FILES.events);
 await migrate(eventsDb, 'events');
 const log = new EventLog(new EventsRepo(eventsDb, { ownDb: true }), new EventBus());
 const client = createSocket('udp4');
