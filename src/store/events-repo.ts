@@ -1,6 +1,7 @@
 // The netboot log on SqlDb: append-only boot_events, indexed by mac, time and (events without a MAC) node; queries
 // for `pbxboot logs`, and retention pruning. On a SQLite state DB the log has a file of its own (state-store.ts says why).
 import type { BootEvent, BootEventInput, EventLevel, EventQuery } from '../events/event.js';
+import { decodeEvents, type EncodedEvents } from '../events/event-rows.js';
 import { fixedChunks, valuesList, type Param, type SqlDb } from './sql.js';
 
 interface EventRow {
@@ -17,6 +18,9 @@ const cols = ['time', 'mac', 'node', 'stage', 'level', 'detail'] as const;
 const SQLITE_CHUNKS = [256, 64, 16, 4, 1] as const;
 const sqliteInserts = new Map<number, string>(SQLITE_CHUNKS.map((n) => [n, `INSERT INTO boot_events (${cols.join(',')}) VALUES ${valuesList(n, cols.length)}`]));
 const sqliteInsert = (n: number): string => sqliteInserts.get(n)!;
+// A whole encoded batch (events/event-rows.ts) in one statement: SQLite reads the rows from its JSON text, so no
+// parameter is built per event. A blob is JSONB to SQLite's JSON functions: the text is cast.
+const sqliteInsertEncoded = `INSERT INTO boot_events (${cols.join(',')}) SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(CAST(? AS TEXT))`;
 
 export class EventsRepo {
   /** ownDb: the log has a database of its own (a SQLite state DB's -events file); no other transaction can hold it */
@@ -71,6 +75,17 @@ export class EventsRepo {
       }
       return out;
     });
+  }
+
+  /**
+   * Appends a batch the EventLog encoded; resolves with its events (ids set) when `events` is true, else with [].
+   * On SQLite the rows go in as their text; rowids are consecutive in array order (one statement, one writer).
+   */
+  async appendEncoded(batch: EncodedEvents, opts: { events: boolean }): Promise<BootEvent[]> {
+    if (this.db.dialect !== 'sqlite') return this.append(decodeEvents(batch));
+    const [r] = await this.db.batch([[sqliteInsertEncoded, [batch.json]]]);
+    if (r!.changes !== batch.count) throw new Error(`boot events: ${r!.changes} of ${batch.count} rows written`);
+    return opts.events ? decodeEvents(batch, r!.lastId! - batch.count + 1) : [];
   }
 
   async query(q: EventQuery = {}): Promise<BootEvent[]> {
