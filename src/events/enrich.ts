@@ -6,7 +6,11 @@ import type { BootEventInput, EventSink } from './event.js';
 export function enrichingSink(inner: EventSink, maxEntries = 100_000): EventSink {
   const byIp = new Map<string, { mac: string; node: string | null }>();
   const learn = (ip: string, mac: string, node: string | null) => {
-    if (byIp.size >= maxEntries && !byIp.has(ip)) byIp.delete(byIp.keys().next().value!);
+    const known = byIp.get(ip);
+    // Most replies repeat what is known (every OFFER and ACK of a renewing client): no new entry, which would live
+    // for seconds and be old-generation garbage at a boot storm's rate.
+    if (known && known.mac === mac && known.node === node) return;
+    if (byIp.size >= maxEntries && !known) byIp.delete(byIp.keys().next().value!);
     byIp.set(ip, { mac, node });
   };
   return {

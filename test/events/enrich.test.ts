@@ -30,3 +30,17 @@ t.test('bounded', async (t) => {
   s.emit({ stage: 'tftp.rrq', detail: { ip: '10.0.0.3' } });
   t.same(got.slice(3).map((e) => e.mac ?? null), [null, '52:54:00:00:00:03'], 'oldest entry evicted');
 });
+
+t.test('a repeated reply changes nothing; an address that changes hands, or a MAC that gets its node, is learned again', async (t) => {
+  const got: BootEventInput[] = [];
+  const s = enrichingSink({ emit: (e) => got.push(e) });
+  const ack = (mac: string, node: string | null) => s.emit({ stage: 'dhcp.ack', mac, node, detail: { ip: '10.0.0.7' } });
+  const rrq = () => (s.emit({ stage: 'tftp.rrq', detail: { ip: '10.0.0.7' } }), [got.at(-1)!.mac, got.at(-1)!.node]);
+  ack('52:54:00:00:00:07', null);
+  ack('52:54:00:00:00:07', null);
+  t.same(rrq(), ['52:54:00:00:00:07', null]);
+  ack('52:54:00:00:00:07', 'n7');
+  t.same(rrq(), ['52:54:00:00:00:07', 'n7'], 'the node enrolled meanwhile');
+  ack('52:54:00:00:00:08', null);
+  t.same(rrq(), ['52:54:00:00:00:08', null], 'the address went to another client');
+});
