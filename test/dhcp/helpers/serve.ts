@@ -62,7 +62,7 @@ const sink = {
     if (ip && ev.mac) {
       const prev = acked.get(ip);
       if (prev !== undefined && prev !== ev.mac) conflicts++;
-      acked.set(ip, ev.mac);
+      if (prev !== ev.mac) acked.set(ip, ev.mac); // a repeat is not stored again: the audit must not add GC work to the server it measures
     }
     logged?.emit(ev);
     if (!cfg.quiet) console.log(JSON.stringify({ ...ev, time: Date.now() }));
