@@ -19,12 +19,13 @@ export interface BootNode {
 
 /** Node lookup, injected by the composition root. */
 export interface BootDirectory {
-  lookup(mac: string): Promise<BootNode | null>;
+  /** A cached answer may come back synchronously: the packet then needs no promise. */
+  lookup(mac: string): BootNode | null | Promise<BootNode | null>;
   /**
    * An unknown MAC asked to netboot: record it as `discovered`. Returns the node to boot now when the
    * enrol policy is `auto` (the directory enrolled it), else null (the client is ignored).
    */
-  discovered(mac: string, facts: ClientFacts): Promise<BootNode | null>;
+  discovered(mac: string, facts: ClientFacts): BootNode | null | Promise<BootNode | null>;
 }
 
 export type Decision =

@@ -64,6 +64,21 @@ export interface DhcpServerHandle {
   readonly engine: 'native' | 'dgram' | 'off';
 }
 
+/** One request on its way through the server. */
+interface Packet {
+  msg: DhcpMessage;
+  f: ClientFacts;
+  /** the facts' event detail, shared by the packet's events */
+  c: Record<string, unknown>;
+  rinfo: Peer;
+  inPort: number;
+  replySock: DhcpSocket;
+  /** performance.now() when it was received */
+  t0: number;
+  /** server mode: the client's pool */
+  pool: Pool | null;
+}
+
 // Built with assignments, not conditional spreads: a spread of a fresh object literal costs a runtime call per packet.
 function factsDetail(f: ClientFacts): Record<string, unknown> {
   const d: Record<string, unknown> = { xid: f.xid, arch: f.arch, firmware: f.firmware, vendorClass: f.vendorClass, ipxe: f.ipxe };
@@ -114,6 +129,8 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
   const tx = await open(o.address, port);
   const pxe = o.mode === 'proxy' ? await open(o.listenAddress ?? '0.0.0.0', o.ports?.pxe ?? 4011) : null;
 
+  const viaOf = (inPort: number) => (inPort === port ? ('dhcp' as const) : ('pxe' as const));
+
   function send(sock: DhcpSocket, msg: DhcpMessage, dest: Peer): void {
     sock.send(encodeDhcp(msg, BOOTP_MIN), dest);
   }
@@ -137,7 +154,10 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
     o.sink.emit({ time: now(), stage: 'dhcp.error', level: 'error', mac, node: null, detail });
   }
 
-  async function handle(buf: Buffer, rinfo: Peer, inPort: number, replySock: DhcpSocket): Promise<void> {
+  // A packet runs synchronously from decode to reply unless it must wait: for the directory (a lookup that is not
+  // cached) or for its lease's group commit (an ACK). The rest (most DISCOVERs, every packet of a cached client but
+  // the ACK's commit) costs no promise, microtask or closure on the packet loop.
+  function handle(buf: Buffer, rinfo: Peer, inPort: number, replySock: DhcpSocket): Promise<void> | void {
     const t0 = performance.now();
     stats.received++;
     let msg: DhcpMessage;
@@ -157,82 +177,102 @@ export async function startDhcpServer(o: DhcpServerOptions): Promise<DhcpServerH
     const f = clientFacts(msg);
     const c = factsDetail(f);
     emit('debug', `dhcp.${f.type?.toLowerCase() ?? 'unknown'}`, f, { port: inPort, from: `${rinfo.address}:${rinfo.port}` }, null, c);
-    const via = inPort === port ? ('dhcp' as const) : ('pxe' as const);
-    const base = { mode: o.mode, facts: f, via, serverId: o.address };
-    const pool = o.mode === 'server' ? poolFor(pools, f.relay?.giaddr ?? o.address) : null;
-    const early = screen(base);
-    if (early) return finish(early, null);
-    let node = await o.directory.lookup(f.mac);
-    if (node === null && isBootClient(f)) node = await o.directory.discovered(f.mac, f);
-    if (node?.ip && o.mode === 'server') table.reserve(f.mac, node.ip); // the node record's address wins
-    const address = pool ? table.view(pool, f.mac, f.requestedIp) : null;
-    return finish(decide({ mode: o.mode, facts: f, via, serverId: o.address, server, table: o.bootTable, node, address }), node);
+    const p: Packet = { msg, f, c, rinfo, inPort, replySock, t0, pool: o.mode === 'server' ? poolFor(pools, f.relay?.giaddr ?? o.address) : null };
+    const early = screen({ mode: o.mode, facts: f, via: viaOf(inPort), serverId: o.address });
+    if (early) return finish(p, early, null);
+    const found = o.directory.lookup(f.mac);
+    return found instanceof Promise ? found.then((node) => known(p, node)) : known(p, found);
+  }
 
-    async function finish(d: Decision, node: BootNode | null): Promise<void> {
-      const ctx: ReplyContext = { serverId: o.address, pool, from: { address: rinfo.address, port: rinfo.port }, port: inPort, serverPort: port, clientPort: o.ports?.client ?? 68, relayPort: o.ports?.relay ?? 67 };
-      switch (d.kind) {
-        case 'ignore':
-          stats.ignored++;
-          if (d.forgetOffer && pool) table.forgetOffer(pool, f.mac);
-          emit(d.level, 'dhcp.ignore', f, { reason: d.reason }, node, c);
-          return;
-        case 'record': {
-          const lease = d.op === 'decline' ? table.decline(d.ip) : table.release(f.mac, d.ip);
-          if (lease) await writer.put(lease).catch((err: Error) => emit('error', 'dhcp.error', f, { error: `lease store: ${err.message}` }, node, c));
-          emit(d.op === 'decline' ? 'warn' : 'info', `dhcp.${d.op}d`, f, { ip: d.ip }, node, c);
-          return;
-        }
-        case 'offer':
-          if (d.yiaddr) table.offer(f.mac, d.yiaddr);
-          break;
-        case 'ack':
-          if (d.yiaddr && pool) {
-            const lease = table.bind(f.mac, d.yiaddr, pool.leaseSeconds, { clientId: f.clientId, hostname: f.hostname });
-            try {
-              await writer.put(lease); // an ACK is only sent for a lease that survives a restart
-            } catch (err) {
-              stats.errors++;
-              emit('error', 'dhcp.error', f, { error: `lease store: ${(err as Error).message}`, ip: d.yiaddr }, node, c);
-              return;
-            }
-          }
-          break;
-        case 'nak':
-          break;
-      }
-      const reply = buildReply(msg, f, d, ctx);
-      const dest = replyDestination(msg, d.kind, ctx);
-      send(inPort === port ? tx : replySock, reply, dest);
-      const ms = performance.now() - t0;
-      if (d.kind === 'offer') {
-        stats.offers++;
-        stats.offerLatency.count++;
-        stats.offerLatency.sum += ms;
-        stats.offerLatency.max = Math.max(stats.offerLatency.max, ms);
-      } else if (d.kind === 'ack') {
-        stats.acks++;
-        stats.ackLatency.count++;
-        stats.ackLatency.sum += ms;
-        stats.ackLatency.max = Math.max(stats.ackLatency.max, ms);
-      }
-      else stats.naks++;
-      const detail: Record<string, unknown> = { to: `${dest.address}:${dest.port}`, ms: Math.round(ms * 1000) / 1000 };
-      if (d.kind === 'nak') detail.reason = d.reason;
-      else {
-        if (d.yiaddr) detail.ip = d.yiaddr;
-        if (d.boot) detail.bootfile = d.boot.kind === 'tftp' ? d.boot.file : d.boot.url;
-        if (o.mode === 'proxy') detail.proxy = true;
-      }
-      emit(d.kind === 'nak' ? 'warn' : 'info', `dhcp.${d.kind}`, f, detail, node, c);
+  function known(p: Packet, found: BootNode | null): Promise<void> | void {
+    if (found === null && isBootClient(p.f)) {
+      const d = o.directory.discovered(p.f.mac, p.f);
+      return d instanceof Promise ? d.then((node) => decideFor(p, node)) : decideFor(p, d);
     }
+    return decideFor(p, found);
+  }
+
+  function decideFor(p: Packet, node: BootNode | null): Promise<void> | void {
+    const f = p.f;
+    if (node?.ip && o.mode === 'server') table.reserve(f.mac, node.ip); // the node record's address wins
+    const address = p.pool ? table.view(p.pool, f.mac, f.requestedIp) : null;
+    return finish(p, decide({ mode: o.mode, facts: f, via: viaOf(p.inPort), serverId: o.address, server, table: o.bootTable, node, address }), node);
+  }
+
+  function finish(p: Packet, d: Decision, node: BootNode | null): Promise<void> | void {
+    const { f, c, pool } = p;
+    switch (d.kind) {
+      case 'ignore':
+        stats.ignored++;
+        if (d.forgetOffer && pool) table.forgetOffer(pool, f.mac);
+        emit(d.level, 'dhcp.ignore', f, { reason: d.reason }, node, c);
+        return;
+      case 'record': {
+        const lease = d.op === 'decline' ? table.decline(d.ip) : table.release(f.mac, d.ip);
+        const logged = () => emit(d.op === 'decline' ? 'warn' : 'info', `dhcp.${d.op}d`, f, { ip: d.ip }, node, c);
+        if (!lease) return logged();
+        return writer.put(lease).then(logged, (err: Error) => (emit('error', 'dhcp.error', f, { error: `lease store: ${err.message}` }, node, c), logged()));
+      }
+      case 'offer':
+        if (d.yiaddr) table.offer(f.mac, d.yiaddr);
+        break;
+      case 'ack':
+        if (d.yiaddr && pool) {
+          const lease = table.bind(f.mac, d.yiaddr, pool.leaseSeconds, { clientId: f.clientId, hostname: f.hostname });
+          // an ACK is only sent for a lease that survives a restart
+          return writer.put(lease).then(
+            () => reply(p, d, node),
+            (err: Error) => {
+              stats.errors++;
+              emit('error', 'dhcp.error', f, { error: `lease store: ${err.message}`, ip: d.yiaddr }, node, c);
+            },
+          );
+        }
+        break;
+      case 'nak':
+        break;
+    }
+    reply(p, d, node);
+  }
+
+  function reply(p: Packet, d: Extract<Decision, { kind: 'offer' | 'ack' | 'nak' }>, node: BootNode | null): void {
+    const { msg, f, inPort } = p;
+    const ctx: ReplyContext = { serverId: o.address, pool: p.pool, from: { address: p.rinfo.address, port: p.rinfo.port }, port: inPort, serverPort: port, clientPort: o.ports?.client ?? 68, relayPort: o.ports?.relay ?? 67 };
+    const dest = replyDestination(msg, d.kind, ctx);
+    send(inPort === port ? tx : p.replySock, buildReply(msg, f, d, ctx), dest);
+    const ms = performance.now() - p.t0;
+    if (d.kind === 'offer') {
+      stats.offers++;
+      stats.offerLatency.count++;
+      stats.offerLatency.sum += ms;
+      stats.offerLatency.max = Math.max(stats.offerLatency.max, ms);
+    } else if (d.kind === 'ack') {
+      stats.acks++;
+      stats.ackLatency.count++;
+      stats.ackLatency.sum += ms;
+      stats.ackLatency.max = Math.max(stats.ackLatency.max, ms);
+    } else stats.naks++;
+    const detail: Record<string, unknown> = { to: `${dest.address}:${dest.port}`, ms: Math.round(ms * 1000) / 1000 };
+    if (d.kind === 'nak') detail.reason = d.reason;
+    else {
+      if (d.yiaddr) detail.ip = d.yiaddr;
+      if (d.boot) detail.bootfile = d.boot.kind === 'tftp' ? d.boot.file : d.boot.url;
+      if (o.mode === 'proxy') detail.proxy = true;
+    }
+    emit(d.kind === 'nak' ? 'warn' : 'info', `dhcp.${d.kind}`, f, detail, node, p.c);
   }
 
   const listen = (s: DhcpSocket, inPort: number): void => {
+    const failed = (err: Error) => {
+      stats.errors++;
+      o.sink.emit({ stage: 'dhcp.error', level: 'error', detail: { error: err.message } });
+    };
     s.onMessage((buf, rinfo) => {
-      handle(buf, rinfo, inPort, s).catch((err: Error) => {
-        stats.errors++;
-        o.sink.emit({ stage: 'dhcp.error', level: 'error', detail: { error: err.message } });
-      });
+      try {
+        handle(buf, rinfo, inPort, s)?.catch(failed);
+      } catch (err) {
+        failed(err as Error);
+      }
     });
     s.onError(sendFailed);
   };

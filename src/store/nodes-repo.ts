@@ -33,6 +33,8 @@ export interface NodeFilter {
 export type NodePatch = Partial<Pick<Node, 'name' | 'ip' | 'tenant' | 'weight' | 'profile' | 'allowNetboot' | 'bootOnce' | 'lastBootAt' | 'cordoned'>>;
 
 export class NodesRepo {
+  private changes = 0;
+
   constructor(
     private readonly db: SqlDb,
     private readonly events: EventsRepo,
@@ -41,16 +43,31 @@ export class NodesRepo {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Counts the writes this repo has finished (committed or not): a cache of its reads is stale once it moves. */
+  get version(): number {
+    return this.changes;
+  }
+
+  private async changing<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } finally {
+      this.changes++;
+    }
+  }
+
   /** Runs a change that logs events: they commit with it where the log shares the database, else right after it. */
   private async logged<T>(fn: (tx: SqlDb, log: BootEventInput[]) => Promise<T>): Promise<T> {
     const log: BootEventInput[] = [];
     const together = !this.events.opts.ownDb;
     let written: BootEvent[] = [];
-    const out = await this.db.tx(async (tx) => {
-      const r = await fn(tx, log);
-      if (together) written = await this.events.append(log, tx);
-      return r;
-    });
+    const out = await this.changing(() =>
+      this.db.tx(async (tx) => {
+        const r = await fn(tx, log);
+        if (together) written = await this.events.append(log, tx);
+        return r;
+      }),
+    );
     if (!together) written = await this.events.append(log);
     this.publish(written);
     return out;
@@ -156,11 +173,13 @@ export class NodesRepo {
   }
 
   async update(ref: string, patch: NodePatch): Promise<Node> {
-    return this.db.tx(async (tx) => {
-      const node = await this.get(ref, tx);
-      await this.applyPatch(tx, node.id, patch, {});
-      return this.get(node.id, tx);
-    });
+    return this.changing(() =>
+      this.db.tx(async (tx) => {
+        const node = await this.get(ref, tx);
+        await this.applyPatch(tx, node.id, patch, {});
+        return this.get(node.id, tx);
+      }),
+    );
   }
 
   private async applyPatch(tx: SqlDb, id: string, patch: NodePatch, extra: { state?: NodeState; reason?: string | null }): Promise<void> {
@@ -187,10 +206,12 @@ export class NodesRepo {
   }
 
   async addMac(ref: string, mac: string): Promise<void> {
-    await this.db.tx(async (tx) => {
-      const node = await this.get(ref, tx);
-      await tx.run('INSERT INTO node_macs (mac, node_id) VALUES (?, ?)', [mac, node.id]);
-    });
+    await this.changing(() =>
+      this.db.tx(async (tx) => {
+        const node = await this.get(ref, tx);
+        await tx.run('INSERT INTO node_macs (mac, node_id) VALUES (?, ?)', [mac, node.id]);
+      }),
+    );
   }
 
   /** Deletes the record (the lifecycle's `removed` state keeps it; this forgets it). */
