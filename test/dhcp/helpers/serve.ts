@@ -38,8 +38,9 @@ if (!process.argv[2]) {
 const cfg = JSON.parse(process.argv[2]) as ServeConfig;
 tuneServerRuntime(); // as `pbxboot serve` does
 const byId = new Map(cfg.nodes.map((n) => [n.id, n]));
+// Answers synchronously, as the app's cached directory does for a client it has seen (src/boot/directory.ts).
 const directory: BootDirectory = {
-  async lookup(mac) {
+  lookup(mac) {
     const id = cfg.macs[mac];
     return id ? byId.get(id) ?? null : null;
   },
@@ -48,7 +49,7 @@ const directory: BootDirectory = {
     return cfg.autoEnroll ? { id: mac, name: mac.replace(/:/g, ''), state: 'enrolled', allowNetboot: true } : null;
   },
 };
-if (cfg.autoEnroll) directory.lookup = async (mac) => ({ id: mac, name: mac.replace(/:/g, ''), state: 'enrolled', allowNetboot: true });
+if (cfg.autoEnroll) directory.lookup = (mac) => ({ id: mac, name: mac.replace(/:/g, ''), state: 'enrolled', allowNetboot: true });
 let events = 0;
 let log: InstanceType<typeof EventLog> | null = null;
 let logged: EventSink | null = null;
