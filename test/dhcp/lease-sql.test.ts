@@ -31,5 +31,11 @@ forEachDb('SqlLeaseStore', async (t, f) => {
   const db = await f.open();
   t.ok((await migrate(db, 'state')).includes(2), 'migration 002-dhcp-leases applied');
   await contract(t, new SqlLeaseStore(db));
+  // Migration 006: the table keeps only its key's index (leases are read whole and written by address).
+  const indexes =
+    f.kind === 'sqlite'
+      ? await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dhcp_leases'")
+      : await db.all<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE tablename = 'dhcp_leases'");
+  t.same(indexes.map((i) => i.name), [f.kind === 'sqlite' ? 'sqlite_autoindex_dhcp_leases_1' : 'dhcp_leases_pkey'], 'no index but the primary key');
 });
 t.test('MemoryLeaseStore', async (t) => contract(t, new MemoryLeaseStore()));
