@@ -1,9 +1,9 @@
 // Boot events as the netboot log's rows, encoded when they are emitted: one JSON array per event, [time, mac,
-// node, stage, level, detail as JSON text], comma-separated UTF-8 in a byte buffer outside the JS heap. While a storm's batch
-// waits (up to 100 ms) its events are bytes there, not objects: a DHCP step's event with its detail is ≈ 10 young
-// objects and strings, and the packet loop's young-generation GCs copied every one still buffered (≈ 1 MB and
-// 6 ms a GC at 8,000 DORA/s). SQLite inserts a batch straight from its text (store/events-repo.ts); readers that
-// want objects decode it.
+// node, stage, level, detail as JSON text], comma-separated UTF-8 in a byte buffer outside the JS heap. While a
+// storm's batch waits (up to 100 ms) its events are bytes there, not objects: a DHCP step's event with its detail
+// is ≈ 10 young objects and strings, and the packet loop's young-generation GCs copied every one still buffered
+// (≈ 1 MB and 6 ms a GC at 8,000 DORA/s). SQLite inserts a batch straight from its text (store/events-repo.ts);
+// readers that want objects decode it.
 import type { BootEvent, BootEventInput, EventLevel } from './event.js';
 
 /** A batch of encoded events: `json` is one JSON array of rows. */

@@ -35,9 +35,10 @@ export async function openDb(url: string, dataDir: string, defaultFile: string, 
  * per row, CPU, on this kind of machine (bench/sqlite-pages.ts): the state DB's hot write is the lease upsert, a few
  * dozen random rows a commit, and every page a commit touches goes to the WAL whole: 2 KiB pages cost ≈ 30 % less
  * than 4 KiB (11.5 against 17.1 µs) while the leases had a MAC index; without it (migration state/006) the upsert
- * costs ≈ 5.4-5.9 µs at any size from 2 to 32 KiB, and 2 KiB stays. The netboot log takes a thousand rows a commit into its indexes at random
- * places, where fewer, fuller pages win: 16 KiB pages cost ≈ 30 % less than 4 KiB at 200,000 rows (2.9 against 4.0
- * µs, measured with the node index still full, before migration state/005) and ≈ 45 % less at 1.6 million.
+ * costs ≈ 5.4-5.9 µs at any size from 2 to 32 KiB, and 2 KiB stays. The netboot log takes a thousand rows a commit
+ * into its indexes at random places, where fewer, fuller pages win: 16 KiB pages cost ≈ 30 % less than 4 KiB at
+ * 200,000 rows (2.9 against 4.0 µs, measured with the node index still full, before migration state/005) and
+ * ≈ 45 % less at 1.6 million.
  * PostgreSQL and the PBX DB are left as they are.
  */
 export const SQLITE_FILES: Record<MigrationSet, SqliteOptions> = {
