@@ -1,8 +1,8 @@
 // The netboot log on SqlDb: append-only boot_events, indexed by mac, time and (events without a MAC) node; queries
 // for `pbxboot logs`, and retention pruning. On a SQLite state DB the log has a file of its own (state-store.ts says why).
 import type { BootEvent, BootEventInput, EventLevel, EventQuery } from '../events/event.js';
-import { decodeEvents, type EncodedEvents } from '../events/event-rows.js';
-import { fixedChunks, valuesList, type Param, type SqlDb } from './sql.js';
+import { decodeEvents, EventRows, type EncodedEvents } from '../events/event-rows.js';
+import { valuesList, type Param, type SqlDb } from './sql.js';
 
 interface EventRow {
   id: number;
@@ -15,12 +15,16 @@ interface EventRow {
 }
 
 const cols = ['time', 'mac', 'node', 'stage', 'level', 'detail'] as const;
-const SQLITE_CHUNKS = [256, 64, 16, 4, 1] as const;
-const sqliteInserts = new Map<number, string>(SQLITE_CHUNKS.map((n) => [n, `INSERT INTO boot_events (${cols.join(',')}) VALUES ${valuesList(n, cols.length)}`]));
-const sqliteInsert = (n: number): string => sqliteInserts.get(n)!;
-// A whole encoded batch (events/event-rows.ts) in one statement: SQLite reads the rows from its JSON text, so no
-// parameter is built per event. A blob is JSONB to SQLite's JSON functions: the text is cast.
+// Every SQLite append is one statement over an encoded batch (events/event-rows.ts): SQLite reads the rows from its
+// JSON text, so no parameter is built per event, and rowids follow the array order (one statement, one writer).
+// A blob is JSONB to SQLite's JSON functions: the text is cast.
 const sqliteInsertEncoded = `INSERT INTO boot_events (${cols.join(',')}) SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(CAST(? AS TEXT))`;
+
+async function insertEncoded(db: SqlDb, batch: EncodedEvents, events: boolean): Promise<BootEvent[]> {
+  const [r] = await db.batch([[sqliteInsertEncoded, [batch.json]]]);
+  if (r!.changes !== batch.count) throw new Error(`boot events: ${r!.changes} of ${batch.count} rows written`);
+  return events ? decodeEvents(batch, r!.lastId! - batch.count + 1) : [];
+}
 
 export class EventsRepo {
   /** ownDb: the log has a database of its own (a SQLite state DB's -events file); no other transaction can hold it */
@@ -34,42 +38,20 @@ export class EventsRepo {
     const db = this.opts.ownDb ? this.db : tx;
     if (input.length === 0) return [];
     const now = Date.now();
-    // The returned objects are built once, ids filled in once written.
-    const evs: BootEvent[] = input.map((e) => ({ id: 0, time: e.time ?? now, mac: e.mac ?? null, node: e.node ?? null, stage: e.stage, level: e.level ?? 'info', detail: e.detail ?? {} }));
-    // One event's parameters, in `cols` order, written in place (it runs per DHCP step).
-    const putRow = (params: Param[], at: number, e: Omit<BootEvent, 'id'>): void => {
-      params[at] = e.time;
-      params[at + 1] = e.mac;
-      params[at + 2] = e.node;
-      params[at + 3] = e.stage;
-      params[at + 4] = e.level;
-      params[at + 5] = JSON.stringify(e.detail);
-    };
     if (db.dialect === 'sqlite') {
-      // Multi-row VALUES in fixed chunk sizes (few cached statements), all in one batch: on a file database it is
-      // written by the store's writer thread, in its group commit. Rowids are assigned in VALUES order and, inside
-      // one write transaction, consecutively (AUTOINCREMENT, one writer), so a statement's ids end at its lastId.
-      const chunks = fixedChunks(evs.length, SQLITE_CHUNKS);
-      const stmts = chunks.map(({ start, size }): [string, Param[]] => {
-        const params = new Array<Param>(size * cols.length); // sized once: a pushed array is copied as it grows
-        for (let j = 0; j < size; j++) putRow(params, j * cols.length, evs[start + j]!);
-        return [sqliteInsert(size), params];
-      });
-      const res = await db.batch(stmts);
-      chunks.forEach(({ start, size }, c) => {
-        const first = res[c]!.lastId! - size + 1;
-        for (let j = 0; j < size; j++) evs[start + j]!.id = first + j;
-      });
-      return evs;
+      // The EventLog's encoding, for the few events of a node change: one way to write the log on SQLite.
+      const rows = new EventRows(1024);
+      for (const e of input) rows.push(e, now);
+      return insertEncoded(db, rows.take()!, true);
     }
+    const evs: BootEvent[] = input.map((e) => ({ id: 0, time: e.time ?? now, mac: e.mac ?? null, node: e.node ?? null, stage: e.stage, level: e.level ?? 'info', detail: e.detail ?? {} }));
     return db.tx(async (tx) => {
       const out: BootEvent[] = [];
       // PostgreSQL: multi-row VALUES with RETURNING, in chunks under the bind limit.
       const per = 5000;
       for (let i = 0; i < evs.length; i += per) {
         const chunk = evs.slice(i, i + per);
-        const params = new Array<Param>(chunk.length * cols.length);
-        chunk.forEach((e, j) => putRow(params, j * cols.length, e));
+        const params = chunk.flatMap((e): Param[] => [e.time, e.mac, e.node, e.stage, e.level, JSON.stringify(e.detail)]);
         const ids = await tx.all<{ id: number }>(`INSERT INTO boot_events (${cols.join(',')}) VALUES ${valuesList(chunk.length, cols.length)} RETURNING id`, params);
         chunk.forEach((e, j) => out.push(Object.assign(e, { id: Number(ids[j]!.id) })));
       }
@@ -83,9 +65,7 @@ export class EventsRepo {
    */
   async appendEncoded(batch: EncodedEvents, opts: { events: boolean }): Promise<BootEvent[]> {
     if (this.db.dialect !== 'sqlite') return this.append(decodeEvents(batch));
-    const [r] = await this.db.batch([[sqliteInsertEncoded, [batch.json]]]);
-    if (r!.changes !== batch.count) throw new Error(`boot events: ${r!.changes} of ${batch.count} rows written`);
-    return opts.events ? decodeEvents(batch, r!.lastId! - batch.count + 1) : [];
+    return insertEncoded(this.db, batch, opts.events);
   }
 
   async query(q: EventQuery = {}): Promise<BootEvent[]> {
