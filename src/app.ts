@@ -9,13 +9,14 @@ import { startNetboot, type Netboot } from './boot/netboot.js';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { EventBus } from './events/bus.js';
+import type { EventSink } from './events/event.js';
 import { EventLog } from './events/event-log.js';
 import { enrichingSink } from './events/enrich.js';
 import { buildApi } from './http/api.js';
 import type { ApiContext } from './http/context.js';
 import { startHttpServer } from './http/server.js';
 import { loadTokens } from './http/tokens.js';
-import { createMetrics } from './metrics/metrics.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { DashboardFeed } from './dashboard/feed.js';
 import { ClusterController, type AssignmentChange, type Daemons } from './cluster/controller.js';
 import type { Node } from './cluster/nodes.js';
@@ -66,6 +67,12 @@ export function tuneServerRuntime(): void {
   setFlagsFromString('--no-parallel-scavenge');
 }
 
+/** The sink every adapter is given: TFTP and HTTP steps get their MAC and node, metrics count each step, and the
+ *  netboot log writes it. */
+export function netbootSink(log: EventSink, metrics: Pick<Metrics, 'counting'>): EventSink {
+  return enrichingSink(metrics.counting(log));
+}
+
 export async function startApp(config: Config, opts: { log?: Logger } = {}): Promise<App> {
   tuneServerRuntime();
   const log = opts.log ?? pino({ level: config.logLevel }, pino.destination(2));
@@ -78,7 +85,8 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       onError: (err, lost) => log.error({ err, lost }, 'netboot log write failed; keeping events for retry'),
     });
     closers.unshift(() => eventLog.flush());
-    const sink = enrichingSink(eventLog);
+    const metrics = createMetrics(store.nodes);
+    const sink = netbootSink(eventLog, metrics);
     let netboot: Netboot | null = null;
     const ctx: ApiContext = {
       config,
@@ -95,8 +103,6 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       unknown: readFileSync(join(templatesDir, 'ipxe', 'unknown.ipxe.hbs'), 'utf8'),
     });
     const imagesDir = resolve(config.images.dir || 'images');
-    const metrics = createMetrics(bus, store);
-    closers.push(async () => metrics.close());
 
     // The PBX side: tenants' PBX DBs, rendering, registration, balancing.
     const pbx = new PbxTenants(config, store.nodes);

@@ -4,32 +4,38 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { buildApi } from '../../src/http/api.js';
 import type { ApiContext } from '../../src/http/context.js';
 import { EventBus } from '../../src/events/bus.js';
+import type { BootEventInput } from '../../src/events/event.js';
 import { openSqlite } from '../../src/store/sqlite.js';
 import { migrate } from '../../src/store/migrate.js';
 import { stateStoreOn } from '../../src/store/state-store.js';
 import { validateConfig } from '../../src/config/load.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 
-t.test('metrics from events, HTTP and the inventory', async (t) => {
+t.test('metrics from the events adapters emit, HTTP and the inventory', async (t) => {
   const db = openSqlite(':memory:');
   await migrate(db, 'state');
   const bus = new EventBus();
   const store = stateStoreOn(db, bus);
-  const metrics = createMetrics(bus, store);
-  t.teardown(() => metrics.close());
+  const metrics = createMetrics(store.nodes);
+  const logged: BootEventInput[] = [];
+  const sink = metrics.counting({ emit: (ev) => void logged.push(ev) });
   const ctx: ApiContext = { config: validateConfig({}, 't'), store, bus, sink: { emit: () => undefined }, version: 't', startedAt: Date.now(), netboot: () => ({}) };
   const router = buildApi(ctx, () => 'admin', { metrics });
   const get = (path: string) => router.request({ method: 'GET', path, query: new URLSearchParams(), headers: {} });
 
   await store.nodes.create({ name: 'pbx01', macs: ['52:54:00:00:00:01'] });
-  bus.publish(await store.events.append([
+  const events: BootEventInput[] = [
     { stage: 'dhcp.discover', mac: '52:54:00:00:00:01' },
     { stage: 'dhcp.offer', mac: '52:54:00:00:00:01' },
     { stage: 'dhcp.offer', mac: '52:54:00:00:00:02' },
+    { stage: 'dhcp.frobnicate', mac: '52:54:00:00:00:02' },
     { stage: 'tftp.complete', detail: { bytes: 1000 } },
     { stage: 'http.ipxe-script', node: 'n1', time: 1000 },
     { stage: 'agent.ready', node: 'n1', time: 13_000 },
-  ]));
+  ];
+  for (const ev of events) sink.emit(ev);
+  t.same(logged, events, 'every event is handed on to the log, in order');
+  bus.publish(await store.events.append([{ stage: 'dhcp.offer', mac: '52:54:00:00:00:03' }]));
   await get('/v1/nodes');
   await get('/nope');
   const r = await get('/metrics');
@@ -40,6 +46,8 @@ t.test('metrics from events, HTTP and the inventory', async (t) => {
     Number(fams.get(name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value);
   t.equal(value('pbxboot_dhcp_packets_total', { type: 'offer' }), 2);
   t.equal(value('pbxboot_dhcp_packets_total', { type: 'discover' }), 1);
+  t.equal(value('pbxboot_dhcp_packets_total', { type: 'other' }), 1, 'an unknown DHCP step counts as other');
+  t.equal(Number(parsePrometheusTextFormat(String((await get('/metrics')).body)).find((f) => f.name === 'pbxboot_dhcp_packets_total')?.metrics.find((m) => m.labels?.type === 'offer')?.value), 2, 'a second scrape reads the same totals');
   t.equal(value('pbxboot_tftp_bytes_total'), 1000);
   t.equal(value('pbxboot_nodes', { state: 'enrolled' }), 1);
   t.equal(value('pbxboot_http_requests_total', { route: '/v1/nodes', status: '200' }), 1);

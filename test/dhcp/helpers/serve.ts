@@ -15,10 +15,10 @@ const { openSqlite } = await load<typeof import('../../../src/store/sqlite.js')>
 const { migrate } = await load<typeof import('../../../src/store/migrate.js')>('store/migrate.js');
 const { EventLog } = await load<typeof import('../../../src/events/event-log.js')>('events/event-log.js');
 const { EventBus } = await load<typeof import('../../../src/events/bus.js')>('events/bus.js');
-const { enrichingSink } = await load<typeof import('../../../src/events/enrich.js')>('events/enrich.js');
+const { createMetrics } = await load<typeof import('../../../src/metrics/metrics.js')>('metrics/metrics.js');
 const { EventsRepo } = await load<typeof import('../../../src/store/events-repo.js')>('store/events-repo.js');
 const { eventsFileFor, SQLITE_FILES } = await load<typeof import('../../../src/store/state-store.js')>('store/state-store.js');
-const { tuneServerRuntime } = await load<typeof import('../../../src/app.js')>('app.js');
+const { netbootSink, tuneServerRuntime } = await load<typeof import('../../../src/app.js')>('app.js');
 
 export interface ServeConfig extends Omit<DhcpServerOptions, 'directory' | 'sink' | 'leases'> {
   nodes: BootNode[] & { mac?: string }[];
@@ -77,16 +77,17 @@ if (cfg.sqlite) {
   await migrate(db, 'state');
   leases = new SqlLeaseStore(db);
   if (cfg.eventLog) {
-    // The composition root's chain (src/app.ts): enrichingSink → EventLog → EventsRepo, on the netboot log's own
-    // SQLite file as the state store lays it out (state-store.ts). PBXBOOT_LAB_EVENTS_DB=shared keeps it in the state
-    // DB as before (the bench's comparison of the two).
+    // The composition root's chain (src/app.ts netbootSink): enrichingSink → metrics → EventLog → EventsRepo, on the
+    // netboot log's own SQLite file as the state store lays it out (state-store.ts). PBXBOOT_LAB_EVENTS_DB=shared
+    // keeps it in the state DB as before (the bench's comparison of the two).
     let evDb = db;
     if (process.env.PBXBOOT_LAB_EVENTS_DB !== 'shared') {
       evDb = eventsDb = openSqlite(eventsFileFor(cfg.sqlite), SQLITE_FILES.events);
       await migrate(evDb, 'events');
     }
     log = new EventLog(new EventsRepo(evDb, { ownDb: evDb !== db }), new EventBus());
-    logged = enrichingSink(log);
+    // the app's metrics too (its process collectors included); this lab has no node inventory to scrape
+    logged = netbootSink(log, createMetrics({ list: async () => [] }));
   }
 } else leases = new MemoryLeaseStore();
 
