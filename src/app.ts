@@ -8,7 +8,7 @@ import { compileIpxe } from './boot/ipxe-script.js';
 import { startNetboot, type Netboot } from './boot/netboot.js';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/schema.js';
-import { EventBus } from './events/bus.js';
+import { EventBus, StepFeed } from './events/bus.js';
 import type { EventSink } from './events/event.js';
 import { EventLog } from './events/event-log.js';
 import { enrichingSink } from './events/enrich.js';
@@ -16,7 +16,7 @@ import { buildApi } from './http/api.js';
 import type { ApiContext } from './http/context.js';
 import { startHttpServer } from './http/server.js';
 import { loadTokens } from './http/tokens.js';
-import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { createMetrics } from './metrics/metrics.js';
 import { DashboardFeed } from './dashboard/feed.js';
 import { ClusterController, type AssignmentChange, type Daemons } from './cluster/controller.js';
 import type { Node } from './cluster/nodes.js';
@@ -67,10 +67,10 @@ export function tuneServerRuntime(): void {
   setFlagsFromString('--no-parallel-scavenge');
 }
 
-/** The sink every adapter is given: TFTP and HTTP steps get their MAC and node, metrics count each step, and the
- *  netboot log writes it. */
-export function netbootSink(log: EventSink, metrics: Pick<Metrics, 'counting'>): EventSink {
-  return enrichingSink(metrics.counting(log));
+/** The sink every adapter is given: TFTP and HTTP steps get their MAC and node, the netboot log writes each step,
+ *  and the step feed (metrics, the dashboard) sees it as it is. */
+export function netbootSink(log: EventSink, steps: StepFeed): EventSink {
+  return enrichingSink(steps.tap(log));
 }
 
 export async function startApp(config: Config, opts: { log?: Logger } = {}): Promise<App> {
@@ -78,15 +78,18 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const log = opts.log ?? pino({ level: config.logLevel }, pino.destination(2));
   const dataDir = resolve(config.dataDir);
   const bus = new EventBus();
-  const store = await openStateStore({ url: config.stateDb, dataDir, bus });
+  const steps = new StepFeed();
+  // the node changes the store writes go to both feeds
+  const store = await openStateStore({ url: config.stateDb, dataDir, bus: { publish: (evs) => (bus.publish(evs), steps.publish(evs)) } });
   const closers: (() => Promise<void>)[] = [() => store.close()];
   try {
     const eventLog = new EventLog(store.events, bus, {
       onError: (err, lost) => log.error({ err, lost }, 'netboot log write failed; keeping events for retry'),
     });
     closers.unshift(() => eventLog.flush());
-    const metrics = createMetrics(store.nodes);
-    const sink = netbootSink(eventLog, metrics);
+    const metrics = createMetrics(store.nodes, steps);
+    closers.push(async () => metrics.close());
+    const sink = netbootSink(eventLog, steps);
     let netboot: Netboot | null = null;
     const ctx: ApiContext = {
       config,
@@ -148,7 +151,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       },
     });
     closers.unshift(async () => controller.close());
-    const feed = new DashboardFeed(store.nodes, bus, () => controller.figures());
+    const feed = new DashboardFeed(store.nodes, steps, () => controller.figures());
     closers.push(async () => feed.close());
     // Phone-home `ready`: the node joins the PBX DB (row, views, dispatcher) in one transaction.
     const register = async (node: Node) => {

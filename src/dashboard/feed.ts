@@ -1,7 +1,7 @@
 // One coalesced stream for every wall TV: changes mark the feed dirty, a tick
 // (≤ 4/s) builds one snapshot, serialises it once and sends the same bytes to
 // all subscribers, so 150 screens cost one snapshot per change, not 150.
-import type { EventBus } from '../events/bus.js';
+import type { StepFeed } from '../events/bus.js';
 import type { NodesRepo } from '../store/nodes-repo.js';
 import { BootTimelines, buildSnapshot, type ClusterFigures, type DashboardSnapshot } from './snapshot.js';
 
@@ -17,12 +17,12 @@ export class DashboardFeed {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly nodes: NodesRepo,
-    bus: EventBus,
+    private readonly nodes: Pick<NodesRepo, 'list'>,
+    steps: StepFeed,
     private readonly figures: () => ClusterFigures,
     intervalMs = 250,
   ) {
-    this.unsubscribe = bus.subscribe((ev) => {
+    this.unsubscribe = steps.subscribe((ev) => {
       this.boots.add(ev);
       this.dirty = true;
     });

@@ -1,7 +1,7 @@
 // What a wall TV shows, as one value (pure): nodes with state, agents and calls
 // per node, tenants, drains in progress, and the latest boot timelines.
 import type { Node } from '../cluster/nodes.js';
-import type { BootEvent } from '../events/event.js';
+import type { Step } from '../events/bus.js';
 
 export interface ClusterFigures {
   /** node id → agents assigned */
@@ -67,28 +67,51 @@ export function buildSnapshot(nodes: readonly Node[], figures: ClusterFigures, b
 
 /** Keeps the last `max` boots' steps (a boot = the events of one MAC/node), newest first. */
 export class BootTimelines {
-  private readonly byKey = new Map<string, BootTimeline>();
+  // Two small arrays, oldest first, searched linearly: they see every boot step as it is emitted (thousands a
+  // second in a DHCP storm). A Map churned by a delete, a set and an eviction per step, behind two regular
+  // expressions, gave the server 2.5× the young-GC time it had without a dashboard; these arrays 1.3× (scratch A/B
+  // at 8,000 DORA/s).
+  // A boot is filed under one key, its node or else its MAC, and found by the event's node or MAC.
+  private readonly keys: string[] = [];
+  private readonly boots: BootTimeline[] = [];
   constructor(private readonly max = 8, private readonly maxSteps = 30) {}
-  add(ev: BootEvent): boolean {
-    if (!/^(dhcp|tftp|http|agent|node)\./.test(ev.stage) || ev.level === 'debug' || ev.stage === 'agent.heartbeat') return false;
-    // Call-center agent moves share the `agent.` prefix with the node agent's
-    // boot stages but are not boot steps: 30 moves would push a boot out.
-    if (/^agent\.(moved|move-deferred|rebalance)/.test(ev.stage)) return false;
-    const key = ev.node ?? ev.mac;
+  add(ev: Step): boolean {
+    const level = ev.level ?? 'info';
+    if (level === 'debug' || !isBootStage(ev.stage)) return false;
+    const node = ev.node ?? null;
+    const mac = ev.mac ?? null;
+    const key = node ?? mac;
     if (!key) return false;
-    let tl = this.byKey.get(key) ?? (ev.mac ? this.byKey.get(ev.mac) : undefined);
-    if (!tl) tl = { node: ev.node, mac: ev.mac, steps: [] };
-    this.byKey.delete(key);
-    if (ev.mac) this.byKey.delete(ev.mac);
-    tl.node ??= ev.node;
-    tl.mac ??= ev.mac;
-    tl.steps.push({ stage: ev.stage, t: ev.time, level: ev.level });
+    let at = this.keys.indexOf(key);
+    if (at < 0 && mac) at = this.keys.indexOf(mac);
+    const tl = at >= 0 ? this.boots[at]! : { node, mac, steps: [] };
+    // filed again under its key, as the newest (whatever was filed under this key or MAC goes, as it did in a Map)
+    this.drop(key);
+    if (mac) this.drop(mac);
+    tl.node ??= node;
+    tl.mac ??= mac;
+    tl.steps.push({ stage: ev.stage, t: ev.time, level });
     if (tl.steps.length > this.maxSteps) tl.steps.splice(0, tl.steps.length - this.maxSteps);
-    this.byKey.set(key, tl);
-    while (this.byKey.size > this.max) this.byKey.delete(this.byKey.keys().next().value!);
+    this.keys.push(key);
+    this.boots.push(tl);
+    while (this.keys.length > this.max) (this.keys.shift(), this.boots.shift());
     return true;
   }
   list(): BootTimeline[] {
-    return [...this.byKey.values()].reverse();
+    return [...this.boots].reverse();
   }
+  private drop(key: string): void {
+    const i = this.keys.indexOf(key);
+    if (i < 0) return;
+    for (let k = i + 1; k < this.keys.length; k++) (this.keys[k - 1] = this.keys[k]!), (this.boots[k - 1] = this.boots[k]!);
+    this.keys.pop();
+    this.boots.pop();
+  }
+}
+
+/** A boot step: DHCP, TFTP, HTTP, the node agent's phone-home or a node change; not call-center agent moves, which
+ *  share the `agent.` prefix (30 moves would push a boot out), nor heartbeats. */
+function isBootStage(stage: string): boolean {
+  if (stage.startsWith('dhcp.') || stage.startsWith('tftp.') || stage.startsWith('http.') || stage.startsWith('node.')) return true;
+  return stage.startsWith('agent.') && stage !== 'agent.heartbeat' && !/^agent\.(moved|move-deferred|rebalance)/.test(stage);
 }

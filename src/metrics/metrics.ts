@@ -1,10 +1,7 @@
-// Prometheus metrics (prom-client), counted from the boot events as adapters emit them (a sink in front of the
-// netboot log) so every protocol adapter stays unaware of them, plus gauges read at scrape time.
-// Not from the log's live feed (EventBus): a subscriber there has every logged event decoded back into objects on
-// the packet loop, ≈ 3 µs an event; at 8,000 DORA/s that was 18 µs more CPU per DORA on the event loop and 3× the
-// perfdhcp drops (scratch A/B, the DHCP lab with and without one idle subscriber).
+// Prometheus metrics (prom-client), derived from the steps adapters emit (events/bus.ts StepFeed) so every
+// protocol adapter stays unaware of them, plus gauges read at scrape time.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { BootEventInput, EventSink } from '../events/event.js';
+import type { Step, StepFeed } from '../events/bus.js';
 import { nodeStates, type NodeState } from '../cluster/nodes.js';
 
 export interface Metrics {
@@ -12,14 +9,13 @@ export interface Metrics {
   observeHttp(method: string, route: string, status: number): void;
   /** agents per node, set by the cluster controller */
   setAgentsPerNode(counts: Map<string, number>): void;
-  /** A sink that counts each event, then hands it on to `inner`. */
-  counting(inner: EventSink): EventSink;
+  close(): void;
 }
 
 const dhcpTypes = new Set(['discover', 'offer', 'request', 'ack', 'nak', 'decline', 'declined', 'release', 'released', 'inform', 'ignore', 'drop', 'error']);
 
 /** `nodes`: the inventory, read at scrape time (the state store's NodesRepo). */
-export function createMetrics(nodes: { list(): Promise<readonly { state: NodeState }[]> }): Metrics {
+export function createMetrics(nodes: { list(): Promise<readonly { state: NodeState }[]> }, steps: StepFeed): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'pbxboot_process_' });
   // DHCP steps come at thousands a second: each is one Map increment here, and the counter is filled in at scrape
@@ -62,7 +58,7 @@ export function createMetrics(nodes: { list(): Promise<readonly { state: NodeSta
   });
 
   const bootStart = new Map<string, number>();
-  const onEvent = (e: BootEventInput) => {
+  const onEvent = (e: Step) => {
     if (e.stage.startsWith('dhcp.')) {
       let type = dhcpTypeOf.get(e.stage);
       if (type === undefined) {
@@ -81,10 +77,10 @@ export function createMetrics(nodes: { list(): Promise<readonly { state: NodeSta
     else if (e.stage === 'agent.moved') moves.inc();
     if (!e.node) return;
     if (e.stage === 'http.ipxe-script') {
-      bootStart.set(e.node, e.time ?? Date.now());
+      bootStart.set(e.node, e.time);
       if (bootStart.size > 10_000) bootStart.delete(bootStart.keys().next().value!);
     } else if ((e.stage === 'http.bundle' || (area === 'agent' && what !== 'heartbeat')) && bootStart.has(e.node)) {
-      bootStage.observe({ stage: e.stage }, ((e.time ?? Date.now()) - bootStart.get(e.node)!) / 1000);
+      bootStage.observe({ stage: e.stage }, ((e.time) - bootStart.get(e.node)!) / 1000);
     }
   };
   return {
@@ -94,15 +90,6 @@ export function createMetrics(nodes: { list(): Promise<readonly { state: NodeSta
       agents.reset();
       for (const [node, n] of counts) agents.set({ node }, n);
     },
-    counting: (inner) => ({
-      emit(ev) {
-        inner.emit(ev);
-        try {
-          onEvent(ev);
-        } catch {
-          // a sink never throws at its adapter; a count is all that is lost
-        }
-      },
-    }),
+    close: steps.subscribe(onEvent),
   };
 }

@@ -2,7 +2,7 @@
 // migrates, and exposes the repositories.
 import { extname, join } from 'node:path';
 import { PbxbootError } from '../errors.js';
-import type { EventBus } from '../events/bus.js';
+import type { BootEvent } from '../events/event.js';
 import { BootTokensRepo } from './boot-tokens-repo.js';
 import { EventsRepo } from './events-repo.js';
 import { migrate, type MigrationSet } from './migrate.js';
@@ -58,6 +58,11 @@ export function sqlitePathOf(url: string, dataDir: string, defaultFile: string):
   return url;
 }
 
+/** Where the store's own events (node changes, written with them) are published: the app's EventBus and StepFeed. */
+export interface NodeEventsOut {
+  publish(evs: readonly BootEvent[]): void;
+}
+
 /** Where a SQLite state DB keeps its netboot log: state.db → state-events.db, beside it. */
 export function eventsFileFor(statePath: string): string {
   const ext = extname(statePath);
@@ -71,7 +76,7 @@ export function eventsFileFor(statePath: string): string {
  * after the other instead of together. PostgreSQL and in-memory state DBs keep boot_events beside the rest.
  */
 export async function openStateStore(
-  opts: { url: string; dataDir: string; bus?: EventBus; migrate?: boolean },
+  opts: { url: string; dataDir: string; bus?: NodeEventsOut; migrate?: boolean },
 ): Promise<StateStore> {
   const db = await openDb(opts.url, opts.dataDir, 'state.db', 'pbxboot', SQLITE_FILES.state);
   let events: SqlDb | null = null;
@@ -108,7 +113,7 @@ async function moveEventsOut(db: SqlDb, file: string): Promise<void> {
 }
 
 /** The store on open databases; the netboot log on `events` when it has a database of its own. */
-export function stateStoreOn(db: SqlDb, bus?: EventBus, events?: SqlDb): StateStore {
+export function stateStoreOn(db: SqlDb, bus?: NodeEventsOut, events?: SqlDb): StateStore {
   const log = new EventsRepo(events ?? db, { ownDb: events !== undefined });
   const nodes = new NodesRepo(db, log, bus ? (evs) => bus.publish(evs) : undefined);
   return {

@@ -14,7 +14,8 @@ const { MemoryLeaseStore } = await load<typeof import('../../../src/dhcp/leases.
 const { openSqlite } = await load<typeof import('../../../src/store/sqlite.js')>('store/sqlite.js');
 const { migrate } = await load<typeof import('../../../src/store/migrate.js')>('store/migrate.js');
 const { EventLog } = await load<typeof import('../../../src/events/event-log.js')>('events/event-log.js');
-const { EventBus } = await load<typeof import('../../../src/events/bus.js')>('events/bus.js');
+const { EventBus, StepFeed } = await load<typeof import('../../../src/events/bus.js')>('events/bus.js');
+const { DashboardFeed } = await load<typeof import('../../../src/dashboard/feed.js')>('dashboard/feed.js');
 const { createMetrics } = await load<typeof import('../../../src/metrics/metrics.js')>('metrics/metrics.js');
 const { EventsRepo } = await load<typeof import('../../../src/store/events-repo.js')>('store/events-repo.js');
 const { eventsFileFor, SQLITE_FILES } = await load<typeof import('../../../src/store/state-store.js')>('store/state-store.js');
@@ -77,7 +78,7 @@ if (cfg.sqlite) {
   await migrate(db, 'state');
   leases = new SqlLeaseStore(db);
   if (cfg.eventLog) {
-    // The composition root's chain (src/app.ts netbootSink): enrichingSink → metrics → EventLog → EventsRepo, on the
+    // The composition root's chain (src/app.ts netbootSink): enrichingSink → step feed → EventLog → EventsRepo, on the
     // netboot log's own SQLite file as the state store lays it out (state-store.ts). PBXBOOT_LAB_EVENTS_DB=shared
     // keeps it in the state DB as before (the bench's comparison of the two).
     let evDb = db;
@@ -86,8 +87,13 @@ if (cfg.sqlite) {
       await migrate(evDb, 'events');
     }
     log = new EventLog(new EventsRepo(evDb, { ownDb: evDb !== db }), new EventBus());
-    // the app's metrics too (its process collectors included); this lab has no node inventory to scrape
-    logged = netbootSink(log, createMetrics({ list: async () => [] }));
+    // The step feed's subscribers as the app has them: metrics (its process collectors included) and the dashboard's
+    // boot timelines. This lab has no node inventory: its scrape and snapshot (never asked for here) see none.
+    const steps = new StepFeed();
+    const noNodes = { list: async () => [] };
+    createMetrics(noNodes, steps);
+    new DashboardFeed(noNodes, steps, () => ({ agents: new Map(), calls: new Map(), busy: new Map() }));
+    logged = netbootSink(log, steps);
   }
 } else leases = new MemoryLeaseStore();
 
