@@ -23,6 +23,8 @@ export interface PbxbootLabOptions {
   dhcpMode?: 'server' | 'proxy';
   /** extra YAML appended to the generated pbxboot.yaml */
   extraYaml?: string;
+  /** images.dir (default: the repo's images/) */
+  imagesDir?: string;
 }
 
 export async function startPbxbootOn(lan: BootLan, cmdline: string, o: PbxbootLabOptions = {}) {
@@ -33,7 +35,7 @@ export async function startPbxbootOn(lan: BootLan, cmdline: string, o: PbxbootLa
       `dataDir: ${join(dir, 'data')}`,
       'interface: br0',
       `enroll: ${o.enroll ?? 'auto'}`,
-      `images: { dir: ${join(repoRoot, 'images')} }`,
+      `images: { dir: ${o.imagesDir ?? join(repoRoot, 'images')} }`,
       `http: { host: 0.0.0.0, port: 8080 }`,
       'dhcp:',
       `  mode: ${o.dhcpMode ?? 'server'}`,

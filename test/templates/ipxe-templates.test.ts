@@ -31,6 +31,7 @@ t.test('node.ipxe.hbs', async (t) => {
     'kernel line: raw URLs, every initrd named for the EFI stub, agent keys',
   );
   t.match(out, 'initrd --name extra.img http://10.0.0.1:8080/boot/files/test/extra.img || goto pbx-fail');
+  t.match(out, /\nset pbx-delay:int32 1\n/, 'the delay is numeric, so inc can store into it');
   t.match(out, /sleep \$\{pbx-delay\}\niseq \$\{pbx-delay\} 64 \|\| inc pbx-delay \$\{pbx-delay\}\ngoto pbx-retry/, 'doubling backoff capped at 64 s');
   t.notMatch(out, /&amp;/, 'no HTML escaping');
   for (const k of Object.keys(nodeVars)) {
