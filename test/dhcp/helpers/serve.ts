@@ -50,7 +50,18 @@ const directory: BootDirectory = {
     return cfg.autoEnroll ? { id: mac, name: mac.replace(/:/g, ''), state: 'enrolled', allowNetboot: true } : null;
   },
 };
-if (cfg.autoEnroll) directory.lookup = (mac) => ({ id: mac, name: mac.replace(/:/g, ''), state: 'enrolled', allowNetboot: true });
+if (cfg.autoEnroll) {
+  // One answer per MAC, kept, as the app's directory keeps them (a new object per packet was the lab's cost, not the app's).
+  const enrolled = new Map<string, BootNode>();
+  directory.lookup = (mac) => {
+    let n = enrolled.get(mac);
+    if (!n) {
+      if (enrolled.size >= 100_000) enrolled.clear();
+      enrolled.set(mac, (n = { id: mac, name: mac.replace(/:/g, ''), state: 'enrolled', allowNetboot: true }));
+    }
+    return n;
+  };
+}
 let events = 0;
 let log: InstanceType<typeof EventLog> | null = null;
 let logged: EventSink | null = null;
