@@ -4,28 +4,21 @@
 // template and the QEMU/netns harness. Run: npx tap test/e2e/baseline-dnsmasq.test.ts
 import t from 'tap';
 import { execa } from 'execa';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBootLan, enableIpv6Forwarding, killNsProcesses, startDnsmasq, startRadvd } from '../helpers/boot-lan.js';
 import { startBootStub } from '../helpers/boot-stub.js';
-import { bootToReady, repoRoot, startDnsmasqPeer, testImageDir, ipxeDir } from '../helpers/boot-run.js';
-import { destroyAllNetns, requireNetns } from '../helpers/netns.js';
-import { randomMac, requireQemu, startVm } from '../helpers/qemu.js';
+import { artifactsDir, bootToReady, ipxeDir, prepareBoot, startDnsmasqPeer, testImageDir } from '../helpers/boot-run.js';
+import { destroyAllNetns } from '../helpers/netns.js';
+import { randomMac, startVm } from '../helpers/qemu.js';
 
-const artifacts = join(repoRoot, 'test/artifacts');
+const artifacts = artifactsDir;
 
 t.before(async () => {
-  await requireNetns();
-  await requireQemu('uefi');
+  await prepareBoot('uefi');
   for (const tool of ['dnsmasq', 'radvd']) {
     const r = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
     if (r.exitCode !== 0) throw new Error(`${tool} missing: run scripts/test-deps.sh`);
   }
-  // Both scripts are idempotent and fast (~1-2 s); they fail with what to install.
-  if (!existsSync(join(ipxeDir, 'ipxe.efi'))) await execa(join(repoRoot, 'scripts/fetch-ipxe.sh'), { stdio: 'inherit' });
-  await execa(join(repoRoot, 'scripts/build-test-image.sh'), { stdio: 'inherit' });
-  if (!existsSync(join(testImageDir, 'initrd.img'))) throw new Error('test image not built');
-  mkdirSync(artifacts, { recursive: true });
 });
 
 for (const firmware of ['bios', 'uefi'] as const) {

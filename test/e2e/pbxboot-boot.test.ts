@@ -3,25 +3,16 @@
 // TFTP and the HTTP boot routes; the node agent reaches `ready`, and the node's
 // timeline in `pbxboot logs` shows every step.
 import t from 'tap';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { createBootLan, enableIpv6Forwarding, killNsProcesses, startRadvd } from '../helpers/boot-lan.js';
-import { bootToReady, repoRoot, testImageDir, ipxeDir } from '../helpers/boot-run.js';
+import { artifactsDir, bootToReady, prepareBoot } from '../helpers/boot-run.js';
 import { startPbxbootOn, startPbxbootServer } from '../helpers/boot-pbxboot.js';
-import { destroyAllNetns, requireNetns } from '../helpers/netns.js';
-import { randomMac, requireQemu, startVm } from '../helpers/qemu.js';
+import { destroyAllNetns } from '../helpers/netns.js';
+import { randomMac, startVm } from '../helpers/qemu.js';
 
-const artifacts = join(repoRoot, 'test/artifacts');
+const artifacts = artifactsDir;
 
-t.before(async () => {
-  await requireNetns();
-  await requireQemu('uefi');
-  if (!existsSync(join(ipxeDir, 'ipxe.efi'))) await execa(join(repoRoot, 'scripts/fetch-ipxe.sh'), { stdio: 'inherit' });
-  await execa(join(repoRoot, 'scripts/build-test-image.sh'), { stdio: 'inherit' });
-  if (!existsSync(join(testImageDir, 'initrd.img'))) throw new Error('test image not built');
-  mkdirSync(artifacts, { recursive: true });
-});
+t.before(() => prepareBoot('uefi'));
 
 for (const firmware of ['bios', 'uefi'] as const) {
   // UEFI: OVMF's own PXE client on a virtio NIC without option ROM, as on a real server: it fetches

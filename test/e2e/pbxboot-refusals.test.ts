@@ -5,28 +5,23 @@
 // removed node gets no address and never boots. One LAN, one `pbxboot serve`
 // (which sends its own router advertisement), one MAC, four short VM runs.
 import t from 'tap';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { createBootLan, killNsProcesses } from '../helpers/boot-lan.js';
-import { repoRoot, testImageDir, ipxeDir } from '../helpers/boot-run.js';
+import { artifactsDir, prepareBoot, testImageDir } from '../helpers/boot-run.js';
 import { startPbxbootOn } from '../helpers/boot-pbxboot.js';
-import { destroyAllNetns, requireNetns } from '../helpers/netns.js';
-import { randomMac, requireQemu, startVm, type Vm } from '../helpers/qemu.js';
+import { destroyAllNetns } from '../helpers/netns.js';
+import { randomMac, startVm, type Vm } from '../helpers/qemu.js';
 import type { BootEvent } from '../../src/events/event.js';
 
-const artifacts = join(repoRoot, 'test/artifacts');
+const artifacts = artifactsDir;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 t.before(async () => {
-  await requireNetns();
-  await requireQemu('bios');
+  await prepareBoot('bios');
   const r = await execa('tcpdump', ['--version'], { reject: false });
   if (r.exitCode !== 0) throw new Error('tcpdump missing: run scripts/test-deps.sh (tcpdump)');
-  if (!existsSync(join(ipxeDir, 'undionly.kpxe'))) await execa(join(repoRoot, 'scripts/fetch-ipxe.sh'), { stdio: 'inherit' });
-  await execa(join(repoRoot, 'scripts/build-test-image.sh'), { stdio: 'inherit' });
-  if (!existsSync(join(testImageDir, 'initrd.img'))) throw new Error('test image not built');
-  mkdirSync(artifacts, { recursive: true });
 });
 
 t.test('drained reboot stays drained, replayed token refused, removed node refused (one LAN, real VMs)', { timeout: 540_000 }, async (t) => {

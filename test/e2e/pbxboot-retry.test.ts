@@ -3,26 +3,18 @@
 // `ready` once the file appears. The script's retry once stopped at the first `inc` (a string setting cannot be
 // incremented), so a node whose download failed once fell out of netboot.
 import t from 'tap';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { createBootLan, killNsProcesses } from '../helpers/boot-lan.js';
-import { ipxeDir, repoRoot, testImageDir } from '../helpers/boot-run.js';
+import { artifactsDir, ipxeDir, prepareBoot, testImageDir } from '../helpers/boot-run.js';
 import { startPbxbootOn } from '../helpers/boot-pbxboot.js';
-import { destroyAllNetns, requireNetns } from '../helpers/netns.js';
-import { randomMac, requireQemu, startVm } from '../helpers/qemu.js';
+import { destroyAllNetns } from '../helpers/netns.js';
+import { randomMac, startVm } from '../helpers/qemu.js';
 
-const artifacts = join(repoRoot, 'test/artifacts');
+const artifacts = artifactsDir;
 
-t.before(async () => {
-  await requireNetns();
-  await requireQemu('bios');
-  if (!existsSync(join(ipxeDir, 'undionly.kpxe'))) await execa(join(repoRoot, 'scripts/fetch-ipxe.sh'), { stdio: 'inherit' });
-  await execa(join(repoRoot, 'scripts/build-test-image.sh'), { stdio: 'inherit' });
-  if (!existsSync(join(testImageDir, 'initrd.img'))) throw new Error('test image not built');
-  mkdirSync(artifacts, { recursive: true });
-});
+t.before(() => prepareBoot('bios'));
 
 t.test('a kernel that is not there yet: the node retries after 1 s, then 2 s, and boots to ready once it is', { timeout: 300_000 }, async (t) => {
   // An images dir of this test's own (other tests boot from the repo's at the same time), without the kernel.

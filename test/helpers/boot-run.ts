@@ -2,16 +2,34 @@
 // split into stages. Shared by test/e2e and bench/boot.bench.ts; the peer set-up
 // here is dnsmasq (DHCP+TFTP) + the stub HTTP server; pbxboot plugs in through
 // the same StartServer signature once its servers are in app.ts.
+import { execa } from 'execa';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BootLan, startDnsmasq, startRadvd, enableIpv6Forwarding } from './boot-lan.js';
 import { startBootStub } from './boot-stub.js';
-import { randomMac, startVm, type Firmware } from './qemu.js';
+import { requireNetns } from './netns.js';
+import { randomMac, requireQemu, startVm, type Firmware } from './qemu.js';
 import { captureWire, serverShare } from './wire-timing.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const testImageDir = join(repoRoot, 'images/test/out');
 export const ipxeDir = join(repoRoot, 'images/ipxe');
+/** Where boot tests leave their machines' serial logs. */
+export const artifactsDir = join(repoRoot, 'test/artifacts');
+
+/**
+ * What a test that boots real machines needs first: namespaces, QEMU for `firmware`, Debian's iPXE binaries and the
+ * test image (both scripts are idempotent and fast, and say what to install), and the artifacts dir.
+ */
+export async function prepareBoot(firmware: Firmware): Promise<void> {
+  await requireNetns();
+  await requireQemu(firmware);
+  if (!existsSync(join(ipxeDir, firmware === 'uefi' ? 'ipxe.efi' : 'undionly.kpxe'))) await execa(join(repoRoot, 'scripts/fetch-ipxe.sh'), { stdio: 'inherit' });
+  await execa(join(repoRoot, 'scripts/build-test-image.sh'), { stdio: 'inherit' });
+  if (!existsSync(join(testImageDir, 'initrd.img'))) throw new Error('test image not built');
+  mkdirSync(artifactsDir, { recursive: true });
+}
 
 export interface BootServer {
   /** epoch ms of the first phone-home event with this stage */
