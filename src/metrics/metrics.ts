@@ -80,7 +80,7 @@ export function createMetrics(nodes: { list(): Promise<readonly { state: NodeSta
       bootStart.set(e.node, e.time);
       if (bootStart.size > 10_000) bootStart.delete(bootStart.keys().next().value!);
     } else if ((e.stage === 'http.bundle' || (area === 'agent' && what !== 'heartbeat')) && bootStart.has(e.node)) {
-      bootStage.observe({ stage: e.stage }, ((e.time) - bootStart.get(e.node)!) / 1000);
+      bootStage.observe({ stage: e.stage }, (e.time - bootStart.get(e.node)!) / 1000);
     }
   };
   return {

@@ -21,3 +21,22 @@ t.test('newest boot first, at most max boots', async (t) => {
   tl.add(ev('http.bundle', 3, 'c'));
   t.same(tl.list().map((b) => b.node), ['c', 'b']);
 });
+
+t.test("a boot's DHCP steps (MAC only) and its later steps (node) are one timeline; debug steps are left out", async (t) => {
+  const tl = new BootTimelines(8, 30);
+  const mac = '52:54:00:00:00:09';
+  t.equal(tl.add({ stage: 'dhcp.discover', level: 'debug', mac, time: 1 }), false, 'a debug step is not shown');
+  tl.add({ stage: 'dhcp.offer', mac, time: 2 });
+  tl.add({ stage: 'dhcp.offer', mac: '52:54:00:00:00:0a', time: 3 });
+  tl.add({ stage: 'http.ipxe-script', node: 'n9', mac, time: 4 });
+  tl.add({ stage: 'agent.ready', node: 'n9', time: 5 });
+  t.same(
+    tl.list().map((b) => [b.node, b.mac, b.steps.map((s) => s.stage)]),
+    [
+      ['n9', mac, ['dhcp.offer', 'http.ipxe-script', 'agent.ready']],
+      [null, '52:54:00:00:00:0a', ['dhcp.offer']],
+    ],
+    'found by its MAC, filed under its node from then on, newest first',
+  );
+  t.same(tl.list()[0]!.steps.map((s) => s.level), ['info', 'info', 'info'], 'a step without a level is info');
+});
