@@ -29,8 +29,6 @@ class Feed<T> {
   }
 }
 
-export type Listener = (ev: BootEvent) => void;
-
 export class EventBus extends Feed<BootEvent> {}
 
 /** A step: time is always set (the feed fills it in as the log would). */
