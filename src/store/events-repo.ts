@@ -17,8 +17,10 @@ interface EventRow {
 const cols = ['time', 'mac', 'node', 'stage', 'level', 'detail'] as const;
 // Every SQLite append is one statement over an encoded batch (events/event-rows.ts): SQLite reads the rows from its
 // JSON text, so no parameter is built per event, and rowids follow the array order (one statement, one writer).
-// A blob is JSONB to SQLite's JSON functions: the text is cast.
-const sqliteInsertEncoded = `INSERT INTO boot_events (${cols.join(',')}) SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(CAST(? AS TEXT))`;
+// A blob is JSONB to SQLite's JSON functions: the text is cast. jsonb_each, not json_each: each row comes out as
+// JSONB, which `->>` reads in place, where json_each writes every row back out as text for `->>` to parse again
+// (writer thread ≈ 4.8 against 5.4 µs an event, bench/events-hotpath.ts at 32,000 events/s).
+const sqliteInsertEncoded = `INSERT INTO boot_events (${cols.join(',')}) SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM jsonb_each(CAST(? AS TEXT))`;
 
 async function insertEncoded(db: SqlDb, batch: EncodedEvents, events: boolean): Promise<BootEvent[]> {
   const [r] = await db.batch([[sqliteInsertEncoded, [batch.json]]]);
