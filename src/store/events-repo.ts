@@ -2,6 +2,7 @@
 // for `pbxboot logs`, and retention pruning. On a SQLite state DB the log has a file of its own (state-store.ts says why).
 import type { BootEvent, BootEventInput, EventLevel, EventQuery } from '../events/event.js';
 import { decodeEvents, EventRows, type EncodedEvents } from '../events/event-rows.js';
+import { MAC_SPAN_BITS } from './migrations/state/007-boot-events-mac-spans.js';
 import { valuesList, type Param, type SqlDb } from './sql.js';
 
 interface EventRow {
@@ -73,12 +74,17 @@ export class EventsRepo {
   async query(q: EventQuery = {}): Promise<BootEvent[]> {
     const where: string[] = [];
     const params: Param[] = [];
+    // SQLite's MAC index is keyed by span first (migration state/007): a MAC is looked up in each span from the
+    // first event wanted to the newest, listed by `span`.
+    const bySpan = this.db.dialect === 'sqlite' && (!!q.mac || !!(q.node && q.nodeMacs?.length));
+    const macIs = (term: string) => (bySpan ? `((id >> ${MAC_SPAN_BITS}) IN (SELECT k FROM span) AND ${term})` : term);
+    if (bySpan) params.push(q.afterId !== undefined ? q.afterId + 1 : 0);
     if (q.node && q.nodeMacs?.length) {
       // The node index holds only events without a MAC (migration state/005): the rest are found by their MAC.
-      where.push(`((node = ? AND mac IS NULL) OR mac IN (${q.nodeMacs.map(() => '?').join(',')}))`);
+      where.push(`((node = ? AND mac IS NULL) OR ${macIs(`mac IN (${q.nodeMacs.map(() => '?').join(',')})`)})`);
       params.push(q.node, ...q.nodeMacs);
     } else if (q.node) (where.push('node = ?'), params.push(q.node));
-    if (q.mac) (where.push('mac = ?'), params.push(q.mac));
+    if (q.mac) (where.push(macIs('mac = ?')), params.push(q.mac));
     if (q.since !== undefined) (where.push('time >= ?'), params.push(q.since));
     if (q.level) (where.push('level = ?'), params.push(q.level));
     if (q.afterId !== undefined) (where.push('id > ?'), params.push(q.afterId));
@@ -91,10 +97,13 @@ export class EventsRepo {
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const limit = Math.min(Math.max(q.limit ?? 1000, 1), 100000);
     // Newest `limit` rows, returned oldest first (log order); with afterId, the next ones.
+    const spans = bySpan
+      ? `WITH RECURSIVE span(k) AS (SELECT max(?, (SELECT min(id) FROM boot_events)) >> ${MAC_SPAN_BITS} UNION ALL SELECT k + 1 FROM span WHERE k < (SELECT max(id) FROM boot_events) >> ${MAC_SPAN_BITS}) `
+      : '';
     const sql =
       q.afterId !== undefined
-        ? `SELECT * FROM boot_events ${w} ORDER BY id ASC LIMIT ${limit}`
-        : `SELECT * FROM (SELECT * FROM boot_events ${w} ORDER BY id DESC LIMIT ${limit}) t ORDER BY id ASC`;
+        ? `${spans}SELECT * FROM boot_events ${w} ORDER BY id ASC LIMIT ${limit}`
+        : `${spans}SELECT * FROM (SELECT * FROM boot_events ${w} ORDER BY id DESC LIMIT ${limit}) t ORDER BY id ASC`;
     const rows = await this.db.all<EventRow>(sql, params);
     return rows.map((r) => ({
       id: Number(r.id),
