@@ -4,6 +4,7 @@
 // 600,000 and 2 million rows before (bench/events-mac-index.ts: 3,200 rows of 10,000 random MACs a commit). By
 // span, they land in the newest span's few pages: 3.4–3.6 µs at every size, no MAC index at all 2.7–3.6. A MAC's
 // events are then found by one index search per span (EventsRepo.query): ≈ 600 for ten million events.
+// On a log that exists the new index is built once, at the first start: 1.3 s for 2 million rows here.
 // PostgreSQL keeps its (mac, id) index.
 import type { Migration } from '../../sql.js';
 
