@@ -158,7 +158,7 @@ const bench: Bench = async (ctx) => {
   try {
     // One rate sweep against a fresh server: until two offered rates in a row lose ≥ 5 %, so it finds each server's
     // ceiling. Steps of 500 from 8,000 to 10,000/s, where pbxboot's and Kea's lie here: in steps of 2,000 both
-    // read as 8,000, though Kea held 9,500 where pbxboot lost 1.2 % (2026-11-29 05:52).
+    // read as 8,000, though Kea held 9,500 where pbxboot lost 1.2 % (2026-11-29 05:45).
     const sweep = async (peer: Peer, fast: boolean) => {
       const rates = process.env.DHCP_BENCH_RATES ? process.env.DHCP_BENCH_RATES.split(',').map(Number) : fast ? (ctx.quick ? [1000, 2000, 4000, 6000, 8000, 9000, 10000, 12000] : [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 8500, 9000, 9500, 10000, 11000, 12000, 15000, 20000]) : ctx.quick ? [50, 200] : [50, 100, 200, 300, 400, 600];
       const s = await peer.start(srv, dir);
