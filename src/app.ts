@@ -131,6 +131,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       },
       onConnected: (nodeId) => controller.nodeConnected(nodeId),
       onFailed: (nodeId, reason) => controller.nodeFailed(nodeId, reason),
+      onChannels: (nodeId, count) => controller.channelsChanged(nodeId, count),
       resolveAgents: async (_nodeId, ids) => {
         const ext = new Map((await pbx.listAgents()).map((a) => [a.id, a.extension]));
         return ids.map((id) => ({ id, extension: ext.get(id) ?? id }));

@@ -54,6 +54,8 @@ export class ClusterController {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
   private agentsCache: AgentRow[] | null = null;
+  /** draining nodes the last round left draining: the end of their last call settles them (channelsChanged) */
+  private readonly waitingDrains = new Set<string>();
 
   constructor(private readonly o: ControllerOptions) {}
 
@@ -127,14 +129,23 @@ export class ClusterController {
 
   /** A draining node with no agents and no channels is drained; its daemon stops. */
   private async settleDrains(all: Node[], result: BalanceResult): Promise<void> {
+    this.waitingDrains.clear();
     for (const n of all) {
       if (n.state !== 'draining') continue;
       const holding = [...result.assignment.values()].filter((to) => to === n.id).length + result.deferred.filter((d) => d.from === n.id).length;
       if (holding === 0 && this.o.daemons.channels(n.id) === 0) {
         await this.o.nodes.transition(n.id, 'drained', 'drain complete', { cordoned: true });
         await this.o.daemons.stop(n.id);
-      }
+      } else this.waitingDrains.add(n.id);
     }
+  }
+
+  /**
+   * A node's daemon counted its channels again. A draining node's count can reach 0 after the round that moved its
+   * last agent (the daemon re-counts after the call's events); without a round then, the node stayed draining.
+   */
+  channelsChanged(nodeId: string, count: number): void {
+    if (count === 0 && this.waitingDrains.has(nodeId)) this.schedule('calls ended');
   }
 
   async drain(ref: string): Promise<Node> {

@@ -104,3 +104,50 @@ t.test('join, drain with busy agents, undrain', async (t) => {
   t.equal((await store.nodes.get('pbx03')).state, 'failed');
   t.same([count(ids[0]!), count(ids[1]!), count(ids[2]!)], [15, 15, 0], 'agents of the failed node re-homed');
 });
+
+t.test("a drain completes when the node's last channel goes after the round that moved its last agent", async (t) => {
+  const db = openSqlite(':memory:');
+  await migrate(db, 'state');
+  const store = stateStoreOn(db);
+  const agents = memoryAgents(10);
+  let rounds = 0;
+  const listAgents = agents.listAgents;
+  agents.listAgents = async () => (rounds++, listAgents());
+  const stopped: string[] = [];
+  const channels = new Map<string, number>();
+  const daemons: Daemons = { watch: () => {}, stop: async (id) => void stopped.push(id), channels: (id) => channels.get(id) ?? 0 };
+  const c = new ClusterController({ nodes: store.nodes, agents, daemons, sink: { emit: () => {} }, debounceMs: 1 });
+  t.teardown(() => c.close());
+  const ids: string[] = [];
+  for (const name of ['pbx01', 'pbx02']) {
+    const n = await store.nodes.create({ name, macs: [`52:54:00:00:01:0${ids.length + 1}`] });
+    await store.nodes.transition(n.id, 'booting');
+    await store.nodes.transition(n.id, 'ready');
+    ids.push(n.id);
+    await c.nodeConnected(n.id);
+  }
+  await c.rebalance();
+  const settle = () => new Promise((r) => setTimeout(r, 30));
+  const caller = agents.rows.find((r) => r.nodeId === ids[0])!.id;
+  c.agentState(ids[0]!, caller, true);
+  channels.set(ids[0]!, 1);
+  await c.drain('pbx01');
+
+  // The call ends: the agent moves at once, but the daemon has not re-counted the node's channels yet.
+  c.agentState(ids[0]!, caller, false);
+  await settle();
+  t.equal(agents.rows.find((r) => r.id === caller)!.nodeId, ids[1], 'the agent moved when its call ended');
+  t.equal((await store.nodes.get('pbx01')).state, 'draining', 'a channel still counted: not drained yet');
+
+  // An active node's channels reaching 0 is no reason for a round.
+  const before = rounds;
+  c.channelsChanged(ids[1]!, 0);
+  await settle();
+  t.equal(rounds, before, 'no round for an active node');
+
+  channels.set(ids[0]!, 0);
+  c.channelsChanged(ids[0]!, 0);
+  await settle();
+  t.equal((await store.nodes.get('pbx01')).state, 'drained', 'drained once its daemon counts no channel');
+  t.same(stopped, [ids[0]], 'and its daemon stopped');
+});
