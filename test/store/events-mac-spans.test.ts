@@ -7,7 +7,8 @@ import { migrate } from '../../src/store/migrate.js';
 import { EventsRepo } from '../../src/store/events-repo.js';
 import { openStateStore } from '../../src/store/state-store.js';
 import { openSqlite } from '../../src/store/sqlite.js';
-import type { Param, SqlDb } from '../../src/store/sql.js';
+import type { SqlDb } from '../../src/store/sql.js';
+import { eventsQueryPlan } from '../helpers/events-plan.js';
 import { forEachDb } from '../helpers/stores.js';
 
 const X = '52:54:00:00:00:0a';
@@ -55,20 +56,17 @@ t.test('SQLite: the MAC index is span-first, and a MAC query searches it per spa
   await s.events.append([{ stage: 'dhcp.discover', mac: X, detail: {} }]);
   await s.close();
   // Both files' migrations: the netboot log's own file and the state DB, whose boot_events an older layout used.
+  const opened = new Map<string, SqlDb>();
   for (const file of ['state-events.db', 'state.db']) {
     const db = openSqlite(join(dir, file));
+    opened.set(file, db);
     t.teardown(() => db.close());
     const indexes = (await db.all<{ name: string; sql: string | null }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'boot_events'")).map((r) => `${r.name}: ${r.sql}`);
     t.ok(indexes.some((i) => /^boot_events_mac_span: .*\(id >> 14, mac, id\)/.test(i)), `${file}: span-first MAC index (${indexes.join('; ')})`);
     t.notOk(indexes.some((i) => i.startsWith('boot_events_mac:')), `${file}: no MAC-first index left`);
   }
-  const db = openSqlite(join(dir, 'state-events.db'));
-  t.teardown(() => db.close());
-  const asked: [string, readonly Param[]][] = [];
-  const recording = Object.assign(Object.create(db) as SqlDb, { all: async (sql: string, params: readonly Param[] = []) => (asked.push([sql, params]), db.all(sql, params)) });
-  t.equal((await new EventsRepo(recording).query({ mac: X })).length, 1);
-  const [sql, params] = asked[0]!;
-  const plan = (await db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).map((r) => r.detail);
+  const { events, plan } = await eventsQueryPlan(opened.get('state-events.db')!, { mac: X });
+  t.equal(events.length, 1);
   t.ok(plan.some((d) => /USING (COVERING )?INDEX boot_events_mac_span \(<expr>=\? AND mac=\?\)/.test(d)), `searched by span and MAC: ${plan.join(' | ')}`);
   t.notOk(plan.some((d) => /SCAN boot_events(?! USING)/.test(d)), 'no scan of the whole log');
 });

@@ -7,7 +7,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { EventsRepo } from '../../src/store/events-repo.js';
 import { openStateStore } from '../../src/store/state-store.js';
 import { openSqlite } from '../../src/store/sqlite.js';
-import type { Param, SqlDb } from '../../src/store/sql.js';
+import { eventsQueryPlan } from '../helpers/events-plan.js';
 import { forEachDb } from '../helpers/stores.js';
 
 const A = { id: 'node-a', macs: ['52:54:00:00:00:0a', '52:54:00:00:00:0b'] };
@@ -48,11 +48,8 @@ t.test('SQLite finds a timeline by its two indexes, not by scanning the log', as
   const db = openSqlite(join(dir, 'state-events.db'));
   t.teardown(() => db.close());
   // The repo's own statement, planned as SQLite would run it.
-  const asked: [string, readonly Param[]][] = [];
-  const recording = Object.assign(Object.create(db) as SqlDb, { all: async (sql: string, params: readonly Param[] = []) => (asked.push([sql, params]), db.all(sql, params)) });
-  t.equal((await new EventsRepo(recording).query({ node: A.id, nodeMacs: A.macs, limit: 500 })).length, 1);
-  const [sql, params] = asked[0]!;
-  const plan = (await db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).map((r) => r.detail);
+  const { events, plan } = await eventsQueryPlan(db, { node: A.id, nodeMacs: A.macs, limit: 500 });
+  t.equal(events.length, 1);
   t.ok(plan.some((d) => /USING INDEX boot_events_node/.test(d)), `node index used: ${plan.join(' | ')}`);
   t.ok(plan.some((d) => /USING (COVERING )?INDEX boot_events_mac/.test(d)), 'mac index used');
   t.notOk(plan.some((d) => /SCAN boot_events(?! USING)/.test(d)), 'no scan of the whole log');
