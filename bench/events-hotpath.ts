@@ -3,6 +3,7 @@
 // the main thread, the writer thread and V8's helper threads (from /proc/self/task/*/schedstat, ns precision, so
 // it stays meaningful on a busy shared machine). `node --import tsx bench/events-hotpath.ts [events] [perSecond] [stormMs]`
 // (perSecond 0: flat out; stormMs 20: no storm window). `--gen` runs the generator into a null sink: its cost is the baseline to subtract.
+// `--no-live`: no live subscriber, as on a server nobody follows (`logs -f`, SSE), so rows are never decoded.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ const helpers = new Set(threads().keys());
 const repo = new EventsRepo(db);
 const bus = new EventBus();
 let published = 0;
-bus.subscribe(() => void published++); // one live subscriber (a `logs -f` or the dashboard)
+if (!process.argv.includes('--no-live')) bus.subscribe(() => void published++); // one live subscriber (a `logs -f`)
 const stormMs = args[2] === undefined ? undefined : Number(args[2]); // the EventLog's storm window (its default when absent)
 const log = new EventLog(repo, bus, { stormMs });
 const sink: EventSink = genOnly ? { emit() {} } : enrichingSink(log);
