@@ -11,6 +11,11 @@ import { agentEndpointRow, renderNodeBundle, type CompiledTemplates, type Render
 import type { RenderInput } from './render-input.js';
 import { sha512Crypt } from './sha512-crypt.js';
 
+// Rounds of the ARI password's crypt hash: the spec's minimum. Rounds stretch a guessable password against a stolen
+// hash; this one is 192 random bits (store/node-secrets-repo.ts), beyond any guessing at one round. The default 5000
+// cost 16–19 ms of event loop per node, 3–5 s of a 200-node boot storm's (bench/storm.bench.ts profile); 1000: 3 ms.
+export const ARI_HASH_ROUNDS = 1000;
+
 /** A salt derived from the password: the same password renders the same hash, so the bundle's ETag is stable. */
 function stableSalt(password: string): string {
   return createHash('sha256').update(`ari-salt:${password}`).digest('base64').replace(/[^A-Za-z0-9]/g, '.').slice(0, 16);
@@ -29,8 +34,7 @@ function pbxDbParams(url: string): RenderInput['pbxDb'] {
 }
 
 export class NodeRenderer {
-  // sha512-crypt at 5000 rounds costs ≈ 12 ms of event loop, and every node polls
-  // its bundle every 5 s: an unchanged password is hashed once (one entry per node).
+  // Every node polls its bundle every 5 s: an unchanged password is hashed once (one entry per node).
   private readonly ariHashes = new Map<string, string>();
 
   constructor(
@@ -72,7 +76,7 @@ export class NodeRenderer {
   private ariHash(password: string): string {
     let h = this.ariHashes.get(password);
     if (h === undefined) {
-      h = sha512Crypt(password, stableSalt(password));
+      h = sha512Crypt(password, stableSalt(password), ARI_HASH_ROUNDS);
       this.ariHashes.set(password, h);
     }
     return h;

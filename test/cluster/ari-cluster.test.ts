@@ -8,6 +8,8 @@ import { startApp, type App } from '../../src/app.js';
 import { validateConfig } from '../../src/config/load.js';
 import { TestAriServer } from '../ari-server/server.js';
 import { decodeBundle } from '../../src/boot/bundle-tar.js';
+import { ARI_HASH_ROUNDS } from '../../src/render/node-renderer.js';
+import { verifySha512Crypt } from '../../src/render/sha512-crypt.js';
 import type { Node } from '../../src/cluster/nodes.js';
 import type { AgentView } from '../../src/http/routes/cluster.js';
 import { freePort } from '../helpers/free-port.js';
@@ -60,6 +62,8 @@ t.test('joins, drain with live calls, ARI failure', { timeout: 600_000 }, async 
     const bundle = decodeBundle(Buffer.from(await (await fetch(`${app.url}/v1/boot/${node.id}/bundle?token=${bootToken}`)).arrayBuffer()));
     t.match(bundle.files.get('ari.conf')!.toString(), new RegExp(`\\[${creds.user}\\][\\s\\S]*password_format\\s*=\\s*crypt`), 'ari.conf has the node\'s crypt user');
     t.notMatch(bundle.files.get('ari.conf')!.toString(), creds.password, 'never the password itself');
+    const hash = /^password\s*=\s*(\S+)/m.exec(bundle.files.get('ari.conf')!.toString())?.[1] ?? '';
+    t.ok(hash.startsWith(`$6$rounds=${ARI_HASH_ROUNDS}$`) && verifySha512Crypt(creds.password, hash), `the crypt hash of the node's password, ${ARI_HASH_ROUNDS} rounds`);
     await fetch(`${app.url}/v1/boot/${node.id}/events?token=${bundle.manifest.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stage: 'ready' }) });
     await until(`${name} active`, async () => (await api<{ node: Node }>('GET', `/v1/nodes/${name}`)).node.state === 'active');
     const want = 30 / nodes.length;

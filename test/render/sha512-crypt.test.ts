@@ -3,6 +3,7 @@
 import t from 'tap';
 import { execa } from 'execa';
 import { cryptSalt, sha512Crypt, verifySha512Crypt } from '../../src/render/sha512-crypt.js';
+import { ARI_HASH_ROUNDS } from '../../src/render/node-renderer.js';
 
 t.test('specification vectors', async (t) => {
   t.equal(sha512Crypt('Hello world!', 'saltstring'), '$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1');
@@ -21,6 +22,14 @@ t.test('agrees with openssl passwd -6', async (t) => {
     const { stdout } = await execa('openssl', ['passwd', '-6', '-salt', salt, '-stdin'], { input: pw });
     t.equal(sha512Crypt(pw, salt), stdout.trim(), `password of length ${pw.length}`);
   }
+});
+
+// Asterisk checks an ari.conf crypt password with the C library's crypt(3); Perl's crypt is that same call.
+t.test("libc's crypt(3) reads the rounds the node renderer uses", async (t) => {
+  const salt = cryptSalt();
+  const { stdout } = await execa('perl', ['-e', 'print crypt($ARGV[0], $ARGV[1])', 'pbx-ari-secret', `$6$rounds=${ARI_HASH_ROUNDS}$${salt}$`]);
+  t.equal(sha512Crypt('pbx-ari-secret', salt, ARI_HASH_ROUNDS), stdout, `rounds=${ARI_HASH_ROUNDS}`);
+  t.match(stdout, new RegExp(`^\\$6\\$rounds=${ARI_HASH_ROUNDS}\\$`));
 });
 
 t.test('verify', async (t) => {
