@@ -8,14 +8,13 @@
 // (tcpdump on the boot bridge) for both; "own share" sums each server's
 // response latencies (DHCP, TFTP, HTTP first byte). With RA, pbxboot sends it
 // itself (netboot.routerAdvertisement); the peer gets a separate radvd.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bench, BenchRow } from './types.js';
 import { createBootLan, killNsProcesses } from '../test/helpers/boot-lan.js';
-import { bootToReady, repoRoot, startDnsmasqPeer, type BootTimeline, type StartServer } from '../test/helpers/boot-run.js';
+import { artifactsDir, bootToReady, prepareBoot, startDnsmasqPeer, type BootTimeline, type StartServer } from '../test/helpers/boot-run.js';
 import { startPbxbootServer } from '../test/helpers/boot-pbxboot.js';
-import { destroyAllNetns, requireNetns } from '../test/helpers/netns.js';
-import { requireQemu, type Firmware } from '../test/helpers/qemu.js';
+import { destroyAllNetns } from '../test/helpers/netns.js';
+import type { Firmware } from '../test/helpers/qemu.js';
 
 /** name → server; 'pbxboot' is the column the runner shows as ours. */
 export const servers: Record<string, StartServer> = {
@@ -41,13 +40,13 @@ const stages: [keyof BootTimeline, string][] = [
 const samplesWanted = (quick: boolean) => (quick ? 1 : Math.max(1, Number(process.env.BOOT_BENCH_SAMPLES ?? 2)));
 
 const bench: Bench = async (ctx) => {
-  await requireNetns();
-  await requireQemu('uefi');
-  const out = join(repoRoot, 'test/artifacts');
-  mkdirSync(out, { recursive: true });
   // BOOT_BENCH_FIRMWARE=bios|uefi runs one firmware only.
   const only = process.env.BOOT_BENCH_FIRMWARE as Firmware | undefined;
   const firmwares: Firmware[] = only ? [only] : ctx.quick ? ['bios'] : ['bios', 'uefi'];
+  // What the boot tests prepare: iPXE's binaries and the test image (a fresh clone has neither; without the image
+  // every machine boots into nothing and the bench waits out its timeouts).
+  for (const fw of firmwares) await prepareBoot(fw);
+  const out = artifactsDir;
   const raModes = ctx.quick ? [true] : [false, true];
   const results = new Map<string, BootTimeline[]>(); // `${server}|${fw}|${ra}`
   let subnet = 90;
