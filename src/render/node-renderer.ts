@@ -13,7 +13,7 @@ import { sha512Crypt } from './sha512-crypt.js';
 
 // Rounds of the ARI password's crypt hash: the spec's minimum. Rounds stretch a guessable password against a stolen
 // hash; this one is 192 random bits (store/node-secrets-repo.ts), beyond any guessing at one round. The default 5000
-// cost 16–19 ms of event loop per node, 3–5 s of a 200-node boot storm's (bench/storm.bench.ts profile); 1000: 3 ms.
+// cost 15–19 ms of event loop per node, 3–5 s of it in a 200-node boot storm (bench/storm.bench.ts); 1000: 3 ms.
 export const ARI_HASH_ROUNDS = 1000;
 
 /** A salt derived from the password: the same password renders the same hash, so the bundle's ETag is stable. */
