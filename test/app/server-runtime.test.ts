@@ -24,8 +24,11 @@ console.log(Math.round(helpers / 1e6));
 await app?.close();
 process.exit(0);
 `;
+// Both children keep major GCs off the helper threads: the ring's promoted garbage can start a concurrent marking in
+// either one (an app's start leaves a larger old generation), and its helper CPU is not the scavenges measured here.
+const v8Flags = ['--no-concurrent-marking', '--no-concurrent-sweeping'];
 const helperMs = async (withApp: { dataDir: string; port: number } | null): Promise<number> => {
-  const r = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(withApp)], { reject: false });
+  const r = await execa(process.execPath, [...v8Flags, '--import', 'tsx', '--input-type=module', '-e', script(withApp)], { reject: false });
   if (r.exitCode !== 0) throw new Error(`child failed (${r.exitCode}): ${r.stderr.slice(-1500)}`);
   return Number(r.stdout.trim().split('\n').pop());
 };
