@@ -60,9 +60,11 @@ function median(xs: ReadonlyArray<number | null>): number | null {
   return ok.length % 2 ? ok[m]! : (ok[m - 1]! + ok[m]!) / 2;
 }
 
-// TFTP_BENCH_ONLY=windowed runs only the windowed cells, TFTP_BENCH_WINDOWED_REPS=N N tries each (to study their spread).
+// To study one kind of cell: TFTP_BENCH_ONLY=windowed or lockstep (no 50-client round either way), TFTP_BENCH_LINK=bare
+// or 1ms, TFTP_BENCH_REPS=N tries for every cell.
 const only = process.env.TFTP_BENCH_ONLY;
-const windowedReps = process.env.TFTP_BENCH_WINDOWED_REPS ? Number(process.env.TFTP_BENCH_WINDOWED_REPS) : undefined;
+const onlyLink = process.env.TFTP_BENCH_LINK;
+const repsOverride = process.env.TFTP_BENCH_REPS ? Number(process.env.TFTP_BENCH_REPS) : undefined;
 const pin = (cpu: number): string[] => (process.env.TFTP_BENCH_PIN === '1' ? ['taskset', '-c', String(cpu)] : []);
 
 /** One atftp get inside the client namespace; returns MB/s or null on failure. */
@@ -139,8 +141,8 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
       const fig: Record<string, number | null> = {};
       for (const s of servers) {
         fig[s] = median(each[s]!);
-        const list = each[s]!.map((x) => (x === null ? 'failed' : x.toFixed(2))).join(' ');
-        ctx.log(`${host === SRV_BARE ? 'bare' : '1ms '} ${s.padEnd(9)} ${file} ${JSON.stringify(opts)}: ${fig[s] === null ? 'FAILED' : fig[s]!.toFixed(2) + ' MB/s'} (median of: ${list})`);
+        const list = each[s]!.map((x) => (x === null ? 'failed' : x.toPrecision(3))).join(' ');
+        ctx.log(`${host === SRV_BARE ? 'bare' : '1ms '} ${s.padEnd(9)} ${file} ${JSON.stringify(opts)}: ${fig[s] === null ? 'FAILED' : fig[s]!.toPrecision(3) + ' MB/s'} (median of: ${list})`);
       }
       return { fig, each };
     };
@@ -150,10 +152,11 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
       ['1 ms each way', RELAY_CLI, 'slow.img', slowSize, ctx.quick ? 1 : 3],
     ] as const) {
       const lockBest: Record<string, number> = {};
+      if (onlyLink && onlyLink !== (host === SRV_BARE ? 'bare' : '1ms')) continue;
       for (const blksize of only === 'windowed' ? [] : ['512', '1468']) {
         // The two diagnostic pbxboot variants only on the bare link: through the delay line every server waits on the relay.
         const servers = host === SRV_BARE ? (['tftpd-hpa', 'dnsmasq', 'atftpd', 'pbxboot-dgram', 'pbxboot-sleep', 'pbxboot'] as const) : (['tftpd-hpa', 'dnsmasq', 'atftpd', 'pbxboot'] as const);
-        const { fig } = await tries(reps, host, servers, file, size, blksize === '512' ? {} : { blksize });
+        const { fig } = await tries(repsOverride ?? reps, host, servers, file, size, blksize === '512' ? {} : { blksize });
         for (const s of ['tftpd-hpa', 'dnsmasq', 'atftpd'] as const) lockBest[s] = Math.max(lockBest[s] ?? 0, fig[s] ?? 0);
         rows.push({
           group: 'tftp',
@@ -165,12 +168,12 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
           note: link === 'bare veth' ? 'target ≥ every peer' : undefined,
         });
       }
-      for (const ws of ['4', '16', '64']) {
+      for (const ws of only === 'lockstep' ? [] : ['4', '16', '64']) {
         // 9 tries each: on the bare link at windowsize 64 the atftp client sets the pace and one try to the next varies
         // ±25 % for every server; through the delay line the relay's 1 ms timers do, ±5 %. The variants without the
         // native parts only on the bare link, where the server's own speed shows.
         const servers = host === SRV_BARE ? (['atftpd', 'pbxboot-dgram', 'pbxboot-sleep', 'pbxboot'] as const) : (['atftpd', 'pbxboot'] as const);
-        const { fig, each } = await tries(windowedReps ?? (ctx.quick ? 1 : 9), host, servers, 'big.img', bigSize, { blksize: '1468', windowsize: ws });
+        const { fig, each } = await tries(repsOverride ?? (ctx.quick ? 1 : 9), host, servers, 'big.img', bigSize, { blksize: '1468', windowsize: ws });
         const paired = each.pbxboot!.filter((v, i) => v !== null && each.atftpd![i] !== null).length;
         const ahead = each.pbxboot!.filter((v, i) => v !== null && each.atftpd![i] !== null && v > each.atftpd![i]!).length;
         rows.push({
@@ -185,7 +188,7 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
       }
     }
 
-    if (only === 'windowed') return rows;
+    if (only) return rows;
     // Boot storm: 50 clients at once, 1 MiB each, bare link; three rounds, the servers taking turns in each. A server's
     // figure is the median of its rounds, and counts only if every client of every round got the whole file.
     const servers = ['tftpd-hpa', 'dnsmasq', 'atftpd', 'pbxboot'] as const;
