@@ -49,9 +49,6 @@ async function requireTools(): Promise<void> {
   }
 }
 
-// TFTP_BENCH_PIN=1: the client on CPU 0 and every server on CPU 1, as if on two hosts. Unpinned, pbxboot's pump and
-// the client sometimes share a CPU (no cross-CPU wake-ups) and a windowed transfer then runs ≈ 1.6× faster; atftpd
-// never got that placement here, so pinned figures are the fairer comparison.
 /** The median of the tries that completed; null when none did. */
 function median(xs: ReadonlyArray<number | null>): number | null {
   const ok = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
@@ -60,11 +57,26 @@ function median(xs: ReadonlyArray<number | null>): number | null {
   return ok.length % 2 ? ok[m]! : (ok[m - 1]! + ok[m]!) / 2;
 }
 
+/** `what` from the environment, one of `allowed`, or undefined when unset. */
+function envChoice<T extends string>(what: string, allowed: readonly T[]): T | undefined {
+  const v = process.env[what];
+  if (v === undefined || v === '') return undefined;
+  if (!(allowed as readonly string[]).includes(v)) throw new Error(`${what}=${v}: expected one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
 // To study one kind of cell: TFTP_BENCH_ONLY=windowed or lockstep (no 50-client round either way), TFTP_BENCH_LINK=bare
 // or 1ms, TFTP_BENCH_REPS=N tries for every cell.
-const only = process.env.TFTP_BENCH_ONLY;
-const onlyLink = process.env.TFTP_BENCH_LINK;
+const only = envChoice('TFTP_BENCH_ONLY', ['windowed', 'lockstep'] as const);
+const onlyLink = envChoice('TFTP_BENCH_LINK', ['bare', '1ms'] as const);
 const repsOverride = process.env.TFTP_BENCH_REPS ? Number(process.env.TFTP_BENCH_REPS) : undefined;
+if (repsOverride !== undefined && !(Number.isInteger(repsOverride) && repsOverride > 0)) {
+  throw new Error(`TFTP_BENCH_REPS=${process.env.TFTP_BENCH_REPS}: expected a whole number of tries ≥ 1`);
+}
+
+// TFTP_BENCH_PIN=1: the client on CPU 0 and every server on CPU 1, as if on two hosts. Unpinned, pbxboot's pump and
+// the client sometimes share a CPU (no cross-CPU wake-ups) and a windowed transfer then runs ≈ 1.6× faster; atftpd
+// never got that placement here, so pinned figures are the fairer comparison.
 const pin = (cpu: number): string[] => (process.env.TFTP_BENCH_PIN === '1' ? ['taskset', '-c', String(cpu)] : []);
 
 /** One atftp get inside the client namespace; returns MB/s or null on failure. */
@@ -144,7 +156,8 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
         const list = each[s]!.map((x) => (x === null ? 'failed' : x.toPrecision(3))).join(' ');
         ctx.log(`${host === SRV_BARE ? 'bare' : '1ms '} ${s.padEnd(9)} ${file} ${JSON.stringify(opts)}: ${fig[s] === null ? 'FAILED' : fig[s]!.toPrecision(3) + ' MB/s'} (median of: ${list})`);
       }
-      return { fig, each };
+      const failed = servers.filter((s) => each[s]!.includes(null)).map((s) => `${s} ${each[s]!.filter((x) => x === null).length}`);
+      return { fig, each, failedNote: failed.length ? `failed tries: ${failed.join(', ')}` : undefined };
     };
 
     for (const [link, host, file, size, reps] of [
@@ -156,7 +169,7 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
       for (const blksize of only === 'windowed' ? [] : ['512', '1468']) {
         // The two diagnostic pbxboot variants only on the bare link: through the delay line every server waits on the relay.
         const servers = host === SRV_BARE ? (['tftpd-hpa', 'dnsmasq', 'atftpd', 'pbxboot-dgram', 'pbxboot-sleep', 'pbxboot'] as const) : (['tftpd-hpa', 'dnsmasq', 'atftpd', 'pbxboot'] as const);
-        const { fig } = await tries(repsOverride ?? reps, host, servers, file, size, blksize === '512' ? {} : { blksize });
+        const { fig, failedNote } = await tries(repsOverride ?? reps, host, servers, file, size, blksize === '512' ? {} : { blksize });
         for (const s of ['tftpd-hpa', 'dnsmasq', 'atftpd'] as const) lockBest[s] = Math.max(lockBest[s] ?? 0, fig[s] ?? 0);
         rows.push({
           group: 'tftp',
@@ -165,7 +178,7 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
           pbxboot: fig.pbxboot ?? null,
           peers: { 'tftpd-hpa': fig['tftpd-hpa'] ?? null, dnsmasq: fig.dnsmasq ?? null, atftpd: fig.atftpd ?? null, 'pbxboot on the event loop': fig['pbxboot-dgram'] ?? null, 'pbxboot pump, no busy-poll': fig['pbxboot-sleep'] ?? null },
           higherIsBetter: true,
-          note: link === 'bare veth' ? 'target ≥ every peer' : undefined,
+          note: [link === 'bare veth' ? 'target ≥ every peer' : undefined, failedNote].filter(Boolean).join('; ') || undefined,
         });
       }
       for (const ws of only === 'lockstep' ? [] : ['4', '16', '64']) {
@@ -173,7 +186,7 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
         // ±25 % for every server; through the delay line the relay's 1 ms timers do, ±5 %. The variants without the
         // native parts only on the bare link, where the server's own speed shows.
         const servers = host === SRV_BARE ? (['atftpd', 'pbxboot-dgram', 'pbxboot-sleep', 'pbxboot'] as const) : (['atftpd', 'pbxboot'] as const);
-        const { fig, each } = await tries(repsOverride ?? (ctx.quick ? 1 : 9), host, servers, 'big.img', bigSize, { blksize: '1468', windowsize: ws });
+        const { fig, each, failedNote } = await tries(repsOverride ?? (ctx.quick ? 1 : 9), host, servers, 'big.img', bigSize, { blksize: '1468', windowsize: ws });
         const paired = each.pbxboot!.filter((v, i) => v !== null && each.atftpd![i] !== null).length;
         const ahead = each.pbxboot!.filter((v, i) => v !== null && each.atftpd![i] !== null && v > each.atftpd![i]!).length;
         rows.push({
@@ -183,7 +196,7 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
           pbxboot: fig.pbxboot ?? null,
           peers: { [`atftpd windowsize ${ws}`]: fig.atftpd ?? null, 'pbxboot on the event loop, no GSO': fig['pbxboot-dgram'] ?? null, 'pbxboot pump, no busy-poll': fig['pbxboot-sleep'] ?? null, 'dnsmasq best lock-step': lockBest.dnsmasq ?? null },
           higherIsBetter: true,
-          note: `${ws === '16' && link !== 'bare veth' ? 'target ≥ atftpd, ≥ 8× dnsmasq' : 'target ≥ atftpd (tftpd-hpa, dnsmasq: no windowsize)'}; pbxboot ahead in ${ahead} of ${paired} tries`,
+          note: `${ws === '16' && link !== 'bare veth' ? 'target ≥ atftpd, ≥ 8× dnsmasq' : 'target ≥ atftpd (tftpd-hpa, dnsmasq: no windowsize)'}; pbxboot ahead in ${ahead} of ${paired} tries${failedNote ? `; ${failedNote}` : ''}`,
         });
       }
     }
