@@ -1,5 +1,6 @@
 // TFTP throughput: pbxboot vs tftpd-hpa, dnsmasq and atftpd (the RFC 7440 peer), atftp as the one client, on a
-// bare veth and through a 1 ms-each-way user-space delay line; plus 50 concurrent clients. Own network namespaces.
+// bare veth and through a 1 ms-each-way user-space delay line (bench/udp-delay-relay.c); plus 50 concurrent clients.
+// Own network namespaces.
 import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNetns, destroyAllNetns, linkVeth, requireNetns, type Netns } from '../test/helpers/netns.js';
 import { segmentOffloadAvailable } from '../src/tftp/udp-gso.js';
-import { atftpdPath } from './peer-bins.js';
+import { atftpdPath, delayRelayPath } from './peer-bins.js';
 import type { BenchContext, BenchRow } from './types.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -133,8 +134,8 @@ export default async function tftpBench(ctx: BenchContext): Promise<BenchRow[]> 
     await spawn(srv, '/usr/sbin/in.tftpd', ['-L', '-s', root, '-a', `0.0.0.0:${ports['tftpd-hpa']}`, '-u', 'root'], 'tftpd-hpa', false);
     await spawn(srv, 'dnsmasq', ['--no-daemon', '--port=0', '--enable-tftp', `--tftp-root=${root}`, '--user=root', '--group=root', '--pid-file=' + join(dir, 'dnsmasq.pid'), '--conf-file=/dev/null', '--tftp-max=100'], 'dnsmasq', false);
     await spawn(srv, atftpd, ['--daemon', '--no-fork', '--port', String(ports.atftpd), '--user', 'root', '--group', 'root', '--logfile', '/dev/null', '--maxthread', '100', root], 'atftpd', false);
-    const routes = (Object.keys(ports) as Server[]).map((s) => ({ listen: `${RELAY_CLI}:${ports[s]}`, target: `${SRV_RELAY}:${ports[s]}` }));
-    await spawn(relay, process.execPath, ['--import', 'tsx', join(repo, 'bench/udp-delay-relay.ts'), JSON.stringify({ delayMs: 1, routes })], 'delay relay');
+    const routes = (Object.keys(ports) as Server[]).map((s) => `${RELAY_CLI}:${ports[s]}=${SRV_RELAY}:${ports[s]}`);
+    await spawn(relay, await delayRelayPath(), ['1000', ...routes], 'delay relay');
     await new Promise((r) => setTimeout(r, 500)); // the C peers print nothing when ready
 
     // Servers take turns within each repetition so a burst of load from elsewhere on this shared machine hits all of

@@ -15,6 +15,7 @@ pkgs=(
                         # its package Conflicts with tftpd-hpa (both ship /usr/sbin/in.tftpd)
   tftp-hpa atftp        # TFTP clients
   tftpd-hpa             # peer TFTP server (bench)
+  gcc                   # the TFTP bench's delay line (bench/udp-delay-relay.c), compiled on first use
   iproute2 tcpdump      # namespaces, veth, bridges
   qemu-system-x86 ipxe-qemu ovmf ipxe  # real PXE clients
   cpio xz-utils linux-image-amd64      # test image
