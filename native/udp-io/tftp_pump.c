@@ -7,6 +7,15 @@
 #define _GNU_SOURCE
 #include "tftp_pump.h"
 
+#include <poll.h>
+#include <sys/prctl.h>
+
+/* How long before a far ACK is due the transfer thread wakes to busy-poll for it: covers the timer's own wake-up.
+ * The spread of past round trips widens that spin on both sides, but by no more than SPREAD_MAX_MS: on a link
+ * that jittery a spin would mostly burn the CPU, and the misses' back-off takes over. */
+#define LEAD_MS 0.1
+#define SPREAD_MAX_MS 0.25
+
 static atomic_int spinners;
 static int max_spinners = 1;
 
@@ -24,8 +33,9 @@ static double now_ms(void) {
 typedef struct {
   pump *p;
   int64_t last_block, acked, sent, retrans_high, dup_reacted;
-  int tries, in_oack, spin_skip, spin_misses;
+  int tries, in_oack, spin_skip, spin_misses, lead_skip, lead_misses;
   double timeout, deadline, started;
+  double sent_at, rtt_low, rtt_dev; /* ms: when the window went out; a low estimate of the ACK's round trip, its spread */
   uint8_t headers[MAX_WINDOW][4];
 } run_state;
 
@@ -89,6 +99,81 @@ static int send_blocks(run_state *s, int64_t from, int64_t to) {
   return 0;
 }
 
+/* recvfrom() without sleeping for up to budget_ms, yielding the CPU on each turn so that a client sharing it is
+ * never held up; -1 with EAGAIN when nothing came. */
+static ssize_t spin_recv(int sock, uint8_t *buf, size_t len, struct sockaddr_in *from, socklen_t *fl, double budget_ms) {
+  double until = now_ms() + budget_ms;
+  for (;;) {
+    ssize_t got = recvfrom(sock, buf, len, MSG_TRUNC | MSG_DONTWAIT, (struct sockaddr *)from, fl);
+    if (got >= 0 || errno != EAGAIN || now_ms() >= until) return got;
+    sched_yield();
+  }
+}
+
+/* At most one spinner per spare CPU, so a boot storm of transfers never turns into a CPU storm. */
+static int take_spinner(void) {
+  if (atomic_fetch_add(&spinners, 1) < max_spinners) return 1;
+  atomic_fetch_sub(&spinners, 1);
+  return 0;
+}
+
+/* After a spin: a catch resets the back-off, a miss makes the next spins wait out 1, 3, 7 … 63 ACKs. */
+static ssize_t spun(run_state *s, ssize_t got, int *skip, int *misses) {
+  atomic_fetch_sub(&spinners, 1);
+  if (got >= 0) {
+    *misses = 0;
+    s->p->acks_spun++;
+  } else {
+    *skip = *misses = *misses * 2 + 1 > 63 ? 63 : *misses * 2 + 1;
+  }
+  return got;
+}
+
+/* A near ACK (lock-step, or a window on a short link) usually comes back within tens of microseconds: busy-poll for
+ * it briefly before sleeping, which saves the wake-up (an inter-processor interrupt, costly in a VM) on every
+ * block. */
+static ssize_t recv_near(run_state *s, uint8_t *buf, size_t len, struct sockaddr_in *from, socklen_t *fl) {
+  if (s->spin_skip > 0) {
+    s->spin_skip--;
+    return -1;
+  }
+  if (!take_spinner()) return -1;
+  return spun(s, spin_recv(s->p->sock, buf, len, from, fl, s->p->spin_us / 1e3), &s->spin_skip, &s->spin_misses);
+}
+
+/* A far ACK (a long link) is due a round trip after its window left. Sleep until just before that, then busy-poll
+ * through its arrival: the wake-up happens while the ACK is still on the wire instead of after it came. */
+static ssize_t recv_far(run_state *s, uint8_t *buf, size_t len, struct sockaddr_in *from, socklen_t *fl) {
+  if (s->lead_skip > 0) {
+    s->lead_skip--;
+    return -1;
+  }
+  double due = s->sent_at + s->rtt_low, spread = 2 * s->rtt_dev < SPREAD_MAX_MS ? 2 * s->rtt_dev : SPREAD_MAX_MS;
+  double wake = due - spread - LEAD_MS, until = due + spread + s->p->spin_us / 1e3;
+  if (until > s->deadline) return -1;
+  if (atomic_load(&spinners) >= max_spinners) return -1; /* no CPU to spin on: sleep in recvfrom alone */
+  double wait = wake - now_ms();
+  if (wait > 0) {
+    struct pollfd pfd = {.fd = s->p->sock, .events = POLLIN};
+    struct timespec ts = {.tv_sec = (time_t)(wait / 1e3), .tv_nsec = (long)((wait - (double)(time_t)(wait / 1e3) * 1e3) * 1e6)};
+    if (ppoll(&pfd, 1, &ts, NULL) != 0) return -1; /* early, an error or an abort: the blocking recvfrom takes it */
+  }
+  if (!take_spinner()) return -1;
+  return spun(s, spin_recv(s->p->sock, buf, len, from, fl, until - now_ms()), &s->lead_skip, &s->lead_misses);
+}
+
+/* The far ACK's timing: a low estimate of its round trip, which falls at once to a faster sample and creeps up on
+ * slower ones (so the wake-up comes early rather than late), and the mean deviation from it. */
+static void rtt_sample(run_state *s, double ms) {
+  if (s->rtt_low <= 0) {
+    s->rtt_low = ms;
+    return;
+  }
+  double d = ms - s->rtt_low;
+  s->rtt_dev += ((d < 0 ? -d : d) - s->rtt_dev) / 4;
+  s->rtt_low += d < 0 ? d : d / 16;
+}
+
 /* session.ts sendFrom(): blocks from..from+windowsize-1, bounded by the last block, then re-arm the timer. */
 static int send_from(run_state *s, int64_t from) {
   int64_t to = from + s->p->windowsize - 1;
@@ -99,7 +184,8 @@ static int send_from(run_state *s, int64_t from) {
   }
   int r = send_blocks(s, from, to);
   if (to > s->sent) s->sent = to;
-  s->deadline = now_ms() + s->timeout;
+  s->sent_at = now_ms();
+  s->deadline = s->sent_at + s->timeout;
   return r;
 }
 
@@ -128,6 +214,7 @@ static int on_ack(run_state *s, unsigned wire) {
     return 1;
   }
   if (k > s->acked) {
+    if (s->tries == 0) rtt_sample(s, now_ms() - s->sent_at); /* Karn: never time a resent window */
     s->acked = k;
     progress(s);
     return send_from(s, k + 1);
@@ -208,6 +295,7 @@ void *pump_run(void *arg) {
   s.timeout = p->base_timeout_ms;
   s.dup_reacted = -1;
   s.started = now_ms();
+  prctl(PR_SET_TIMERSLACK, 1000UL); /* ns: recv_far's sleep ends when asked, not up to 50 µs later */
   int r = 0;
   if (p->oack) {
     s.in_oack = 1;
@@ -234,26 +322,8 @@ void *pump_run(void *arg) {
       struct sockaddr_in from;
       socklen_t fl = sizeof from;
       ssize_t got = -1;
-      /* Busy-poll briefly before sleeping: a lock-step ACK usually comes back within tens of microseconds, and
-       * catching it awake saves the wake-up (an inter-processor interrupt, costly in a VM) on every block.
-       * At most one spinner per spare CPU, so a boot storm of transfers never turns into a CPU storm.
-       * The spinner yields the CPU on each turn, so a client sharing this CPU is never held up by it, and a
-       * spin that missed (a slow link) makes the next ones wait out 1, 3, 7 … 63 ACKs before trying again. */
-      if (p->spin_us > 0 && s.spin_skip > 0) {
-        s.spin_skip--;
-      } else if (p->spin_us > 0 && atomic_fetch_add(&spinners, 1) < max_spinners) {
-        double until = now_ms() + p->spin_us / 1e3;
-        for (;;) {
-          got = recvfrom(p->sock, buf, sizeof buf, MSG_TRUNC | MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
-          if (got >= 0 || errno != EAGAIN || now_ms() >= until) break;
-          sched_yield();
-        }
-        atomic_fetch_sub(&spinners, 1);
-        if (got >= 0) s.spin_misses = 0;
-        else s.spin_skip = s.spin_misses = s.spin_misses * 2 + 1 > 63 ? 63 : s.spin_misses * 2 + 1;
-      } else if (p->spin_us > 0) {
-        atomic_fetch_sub(&spinners, 1);
-      }
+      if (p->spin_us > 0 && !s.in_oack && s.rtt_low > p->spin_us / 1e3 + LEAD_MS) got = recv_far(&s, buf, sizeof buf, &from, &fl);
+      else if (p->spin_us > 0) got = recv_near(&s, buf, sizeof buf, &from, &fl);
       if (got < 0) got = recvfrom(p->sock, buf, sizeof buf, MSG_TRUNC, (struct sockaddr *)&from, &fl);
       if (atomic_load(&p->aborting)) {
         p->kind = R_ABORTED;

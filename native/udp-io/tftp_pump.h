@@ -45,7 +45,7 @@ typedef struct {
   int refs;
   /* result, written by the thread before it reports */
   result_kind kind;
-  int64_t retransmissions;
+  int64_t retransmissions, acks_spun;
   double duration_ms;
   int after_oack, client_code, sys_errno;
   char client_message[128];

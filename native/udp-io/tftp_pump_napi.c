@@ -22,6 +22,7 @@ static void deliver(napi_env env, napi_value cb, void *context, void *data) {
     napi_create_string_utf8(env, kind_names[p->kind], NAPI_AUTO_LENGTH, &v), napi_set_named_property(env, o, "kind", v);
     napi_create_double(env, p->duration_ms, &v), napi_set_named_property(env, o, "durationMs", v);
     napi_create_int64(env, p->retransmissions, &v), napi_set_named_property(env, o, "retransmissions", v);
+    napi_create_int64(env, p->acks_spun, &v), napi_set_named_property(env, o, "acksCaughtSpinning", v);
     napi_get_boolean(env, p->after_oack, &v), napi_set_named_property(env, o, "afterOack", v);
     if (p->kind == R_CLIENT_ERROR) {
       napi_create_int32(env, p->client_code, &v), napi_set_named_property(env, o, "clientCode", v);

@@ -50,7 +50,7 @@ tftp:
   rateBurst: 40
   segmentOffload: true # send each window in one syscall via Linux UDP GSO (native/udp-io); false = node:dgram
   nativePump: true     # run each transfer's DATA/ACK loop on a native thread (native/udp-io); false = event loop
-  busyPollUs: 50       # native pump: spin this long for each ACK before sleeping (one spinner per spare CPU); 0 = never
+  busyPollUs: 50       # native pump: spin this long for each ACK before sleeping (one spinner per spare CPU; on a long link, from just before the ACK is due); 0 = never
 
 netboot:
   # Run radvd (Debian package radvd) on the boot interface, sending router

@@ -72,7 +72,8 @@ export const configSchema = z.strictObject({
       segmentOffload: z.boolean().default(true),
       /** each transfer's data phase on a native thread (native/udp-io) when built; false = on the event loop */
       nativePump: z.boolean().default(true),
-      /** native pump: µs to busy-poll for each ACK before sleeping (saves a wake-up per lock-step block); 0 = never */
+      /** native pump: µs to busy-poll for each ACK before sleeping (saves a wake-up per block); on a long link the
+       *  spin starts just before the ACK is due and lasts until this long after it; 0 = never */
       busyPollUs: z.number().int().min(0).max(1000).default(50),
     })
     .prefault({}),

@@ -27,6 +27,8 @@ export interface PumpResult {
   kind: 'done' | 'timeout' | 'client-error' | 'illegal-operation' | 'socket' | 'aborted';
   durationMs: number;
   retransmissions: number;
+  /** ACKs read by busy-polling rather than after a wake-up (native/udp-io/tftp_pump.c, recv_near and recv_far). */
+  acksCaughtSpinning: number;
   afterOack: boolean;
   clientCode?: number;
   clientMessage?: string;
