@@ -1,5 +1,6 @@
 // Where the benchmarks find programs that are not plain Debian installs: atftpd is unpacked beside the project
-// (scripts/fetch-atftpd.sh) because its package Conflicts with tftpd-hpa's; the delay line is compiled from bench/.
+// (scripts/fetch-atftpd.sh) because its package Conflicts with tftpd-hpa's; the delay line is compiled from bench/
+// (test/tftp/pump-far-ack.test.ts runs it too).
 import { execa } from 'execa';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

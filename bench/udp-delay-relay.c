@@ -1,7 +1,7 @@
 /* A user-space delay line for UDP, for the TFTP bench's "1 ms each way" link (no tc netem on these machines).
  * Holds every datagram DELAY_US in each direction, then forwards it. One thread, epoll, and one timerfd armed at the
- * absolute due time of the oldest held datagram, so a hold is the delay plus one wake-up (tens of µs), where Node's
- * millisecond timers (bench/udp-delay-relay.ts) round it up to their next tick: 1–2 ms.
+ * absolute due time of the oldest held datagram, so a hold is the delay plus one wake-up (tens of µs), where the Node
+ * relay this replaced rounded it up to its timers' next millisecond tick: 1–2 ms.
  * One upstream socket per client flow learns the server's per-transfer port (TFTP's TID) from its first reply.
  *   udp-delay-relay DELAY_US LISTEN_IP:PORT=TARGET_IP:PORT ...      prints "ready" once every route is bound */
 #define _GNU_SOURCE
